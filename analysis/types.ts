@@ -1,0 +1,53 @@
+// The vocabulary of DESIGN.md, shared by analysis, store, bot and web.
+
+/** Verdict for one endpoint or feature. */
+export const VERDICTS = ["ok", "blocked", "down", "unknown"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Which layer failed: the censor's mechanism, or where an outage shows. */
+export const MECHANISMS = ["dns", "tcp", "tls", "http"] as const;
+export type Mechanism = (typeof MECHANISMS)[number];
+
+/** What users see for one service in one country. */
+export const SERVICE_STATUSES = ["accessible", "partial", "blocked", "outage", "unknown"] as const;
+export type ServiceStatusValue = (typeof SERVICE_STATUSES)[number];
+
+export interface FeatureStatus {
+  feature: string;
+  status: Verdict;
+  mechanism: Mechanism | null;
+}
+
+export interface RegionStatus {
+  region: string;
+  status: ServiceStatusValue;
+}
+
+/** The confirmed status of (service, country), as the status engine stores it. */
+export interface ServiceStatus {
+  service: string;
+  country: string;
+  status: ServiceStatusValue;
+  mechanism: Mechanism | null;
+  /** ISO timestamp of the first cycle that showed this status. */
+  since: string;
+  /** ISO timestamp of the latest cycle that measured it. */
+  checkedAt: string;
+  features: FeatureStatus[];
+  regions: RegionStatus[];
+  /** 0..1: how much the vantages agree and how fresh they are. */
+  confidence: number;
+}
+
+/** One change on the (service, country) timeline. */
+export interface TimelineEntry {
+  at: string;
+  from: ServiceStatusValue | null;
+  to: ServiceStatusValue;
+  mechanism: Mechanism | null;
+}
+
+export interface Target {
+  service: string;
+  country: string;
+}

@@ -1,0 +1,175 @@
+import type { FeatureStatus, Mechanism, ServiceStatusValue, Target } from "../analysis/types.js";
+import type { KnowledgeBase } from "../kb/knowledge-base.js";
+import type { KbEvent } from "../kb/schema.js";
+import type { Store } from "../store/types.js";
+import type { ParsedQuestion } from "./parse.js";
+
+/**
+ * Where a status comes from. `measurement`: our own probes confirmed it. `history`: nothing measured yet,
+ * the knowledge base's latest dated event says so. `none`: neither.
+ */
+export type Basis = "measurement" | "history" | "none";
+
+export interface KnownStatus {
+  status: ServiceStatusValue;
+  basis: Basis;
+  since: string | null;
+  checkedAt: string | null;
+  mechanism: Mechanism | null;
+  features: FeatureStatus[];
+  /** The event a history-based status rests on. */
+  event: KbEvent | null;
+}
+
+export interface RelatedService {
+  service: string;
+  status: ServiceStatusValue;
+  basis: Basis;
+  e2ee: "yes" | "optional" | "no";
+}
+
+/** Everything an answer says, as data: built from store and knowledge base, rendered by render.ts. */
+export interface Answer extends KnownStatus {
+  understood: boolean;
+  service: string | null;
+  domain: string | null;
+  country: string;
+  region: string | null;
+  history: KbEvent[];
+  alternatives: RelatedService[];
+  /** Only when the service is blocked or partial: the ways around it and their own status there. */
+  circumvention: RelatedService[];
+  suggestions: string[];
+}
+
+const HISTORY_SHOWN = 3;
+
+/** The status users should be told: a confirmed measurement, else the latest dated event, else unknown. */
+export async function knownStatus(kb: KnowledgeBase, store: Store, target: Target): Promise<KnownStatus> {
+  const measured = await store.getStatus(target);
+  if (measured) {
+    return {
+      status: measured.status,
+      basis: "measurement",
+      since: measured.since,
+      checkedAt: measured.checkedAt,
+      mechanism: measured.mechanism,
+      features: measured.features,
+      event: null,
+    };
+  }
+  const latest = kb.eventsFor(target.service, target.country).at(-1);
+  if (latest) {
+    return {
+      status: latest.status,
+      basis: "history",
+      since: latest.date,
+      checkedAt: null,
+      mechanism: null,
+      features: [],
+      event: latest,
+    };
+  }
+  return {
+    status: "unknown",
+    basis: "none",
+    since: null,
+    checkedAt: null,
+    mechanism: null,
+    features: [],
+    event: null,
+  };
+}
+
+const reachability: Record<ServiceStatusValue, number> = {
+  accessible: 0,
+  partial: 1,
+  unknown: 2,
+  outage: 3,
+  blocked: 4,
+};
+const privacy = { yes: 0, optional: 1, no: 2 } as const;
+
+/** What works now first; among equals, what keeps messages private. */
+export function byUsefulness(a: RelatedService, b: RelatedService): number {
+  return reachability[a.status] - reachability[b.status] || privacy[a.e2ee] - privacy[b.e2ee];
+}
+
+async function related(
+  kb: KnowledgeBase,
+  store: Store,
+  ids: string[],
+  country: string,
+): Promise<RelatedService[]> {
+  const out: RelatedService[] = [];
+  for (const id of ids) {
+    const service = kb.service(id);
+    if (!service) continue;
+    const known = await knownStatus(kb, store, { service: id, country });
+    out.push({ service: id, status: known.status, basis: known.basis, e2ee: service.e2ee });
+  }
+  return out.sort(byUsefulness);
+}
+
+export interface AnswerContext {
+  kb: KnowledgeBase;
+  store: Store;
+  /** The chat's default country, else DEFAULT_COUNTRY. */
+  defaultCountry: string;
+}
+
+export async function buildAnswer(parsed: ParsedQuestion, ctx: AnswerContext): Promise<Answer> {
+  const { kb, store } = ctx;
+  const country = parsed.country ?? ctx.defaultCountry;
+  const base = {
+    understood: parsed.understood,
+    service: parsed.service,
+    domain: parsed.domain,
+    country,
+    region: parsed.region,
+    suggestions: parsed.suggestions,
+  };
+  const service = parsed.service ? kb.service(parsed.service) : undefined;
+  if (!service) {
+    return {
+      ...base,
+      status: "unknown",
+      basis: "none",
+      since: null,
+      checkedAt: null,
+      mechanism: null,
+      features: [],
+      event: null,
+      history: [],
+      alternatives: [],
+      circumvention: [],
+    };
+  }
+  const known = await knownStatus(kb, store, { service: service.id, country });
+  const sameCategory = service.alternatives.filter((id) => kb.service(id)?.category === service.category);
+  const alternatives = await related(
+    kb,
+    store,
+    sameCategory.length > 0 ? sameCategory : service.alternatives,
+    country,
+  );
+  const troubled = known.status === "blocked" || known.status === "partial";
+  const circumvention = troubled
+    ? await related(
+        kb,
+        store,
+        kb
+          .circumventionTools()
+          .map((s) => s.id)
+          .filter((id) => id !== service.id),
+        country,
+      )
+    : [];
+  return {
+    ...base,
+    ...known,
+    history: kb.eventsFor(service.id, country).slice(-HISTORY_SHOWN).reverse(),
+    alternatives,
+    circumvention,
+  };
+}

@@ -1,0 +1,39 @@
+import type { Lang } from "../kb/schema.js";
+import { type Answer, type AnswerContext, buildAnswer } from "./answer.js";
+import { parseQuestion } from "./parse.js";
+import { htmlToPlainText, renderAnswer } from "./render.js";
+
+/** One question, answered: the data, the Telegram HTML and the plain text of the same answer. */
+export interface AskResult {
+  answer: Answer;
+  html: string;
+  text: string;
+}
+
+/** The single path from a question to an answer, shared by the console, `isblocked ask` and Telegram. */
+export async function ask(question: string, lang: Lang, ctx: AnswerContext): Promise<AskResult> {
+  const answer = await buildAnswer(parseQuestion(question, ctx.kb), ctx);
+  const html = renderAnswer(ctx.kb, answer, lang);
+  return { answer, html, text: htmlToPlainText(html) };
+}
+
+/** The JSON document of DESIGN.md's `ask` contract, plus `basis`, `mechanism` and `suggestions`. */
+export function askJson(result: AskResult): Record<string, unknown> {
+  const a = result.answer;
+  return {
+    understood: a.understood,
+    service: a.service,
+    domain: a.domain,
+    country: a.country,
+    region: a.region,
+    status: a.status,
+    basis: a.basis,
+    since: a.since,
+    checkedAt: a.checkedAt,
+    mechanism: a.mechanism,
+    features: a.features.map((f) => ({ feature: f.feature, status: f.status, mechanism: f.mechanism })),
+    alternatives: a.alternatives.map((s) => ({ service: s.service, status: s.status })),
+    suggestions: a.suggestions,
+    text: result.text,
+  };
+}

@@ -1,0 +1,34 @@
+import type { Lang } from "../../kb/schema.js";
+import { en, type MessageKey, type Messages } from "./en.js";
+import { fa } from "./fa.js";
+import { ru } from "./ru.js";
+import { zhHans } from "./zh-Hans.js";
+import { zhHant } from "./zh-Hant.js";
+
+export type { MessageKey, Messages };
+
+export const locales: Record<Lang, Messages> = { en, "zh-Hans": zhHans, "zh-Hant": zhHant, ru, fa };
+
+/** A message with its {placeholders} filled; a missing placeholder value is left visible, not blank. */
+export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const template = locales[lang][key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    vars[name] === undefined ? whole : String(vars[name]),
+  );
+}
+
+/**
+ * The bot's language from a Telegram `language_code` (IETF tag) or a CLI `--lang` value. Chinese script
+ * follows the region where the tag names one: Taiwan, Hong Kong and Macau read traditional characters.
+ */
+export function pickLang(code: string | undefined | null): Lang {
+  const tag = (code ?? "").toLowerCase().replace(/_/g, "-");
+  if (tag.startsWith("zh")) {
+    return /hant|-tw|-hk|-mo/.test(tag) ? "zh-Hant" : "zh-Hans";
+  }
+  if (tag.startsWith("ru")) return "ru";
+  if (tag.startsWith("fa") || tag.startsWith("per")) return "fa";
+  return "en";
+}
+
+export const isRtl = (lang: Lang): boolean => lang === "fa";

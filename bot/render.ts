@@ -1,0 +1,180 @@
+import type { ServiceStatusValue } from "../analysis/types.js";
+import type { KnowledgeBase } from "../kb/knowledge-base.js";
+import type { KbEvent, Lang, Localized } from "../kb/schema.js";
+import type { Answer, RelatedService } from "./answer.js";
+import { isRtl, type MessageKey, t } from "./i18n/index.js";
+
+// Pure rendering of an Answer to Telegram HTML (parse_mode HTML). Every value from outside (names,
+// summaries, domains) is escaped; only the renderer's own tags are raw. Pinned by exact-string tests.
+
+/** A fragment that is already HTML and is inserted as is. */
+interface Html {
+  html: string;
+}
+const html = (s: string): Html => ({ html: s });
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+const escapeAttribute = (text: string) => escapeHtml(text).replace(/"/g, "&quot;");
+
+/** Fills a message: text values are escaped, Html values are inserted raw. */
+function tHtml(lang: Lang, key: MessageKey, vars: Record<string, string | number | Html> = {}): string {
+  const template = escapeHtml(t(lang, key));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = vars[name];
+    if (value === undefined) return whole;
+    return typeof value === "object" ? value.html : escapeHtml(String(value));
+  });
+}
+
+// Persian text flows right to left; a Latin service name inside it must keep its own direction, so it is
+// wrapped in first-strong isolates (U+2068 … U+2069), which Telegram renders without showing them.
+function isolate(name: string, lang: Lang): string {
+  return isRtl(lang) && /^[\p{Script=Latin}\d\s.\-&]+$/u.test(name) ? `\u2068${name}\u2069` : name;
+}
+
+const STATUS_MARK: Record<ServiceStatusValue, string> = {
+  accessible: "✅",
+  partial: "🟠",
+  blocked: "⛔",
+  outage: "🔻",
+  unknown: "❔",
+};
+
+const localized = (text: Localized, lang: Lang) => text[lang] ?? text.en;
+
+/** "2009", "September 2017", "25 September 2017", or a timestamp to the minute in UTC. */
+export function formatDate(value: string, lang: Lang): string {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2}):(\d{2}))?/.exec(value);
+  if (!m) return value;
+  const [, year, month, day, hour, minute] = m;
+  if (!month) return year ?? value;
+  const monthName = t(lang, `date.month.${Number(month)}` as MessageKey);
+  if (!day) return t(lang, "date.monthYear", { month: monthName, year: year ?? "" });
+  const date = t(lang, "date.dayMonthYear", { day: Number(day), month: monthName, year: year ?? "" });
+  return hour ? `${date} ${hour}:${minute} UTC` : date;
+}
+
+export function serviceName(kb: KnowledgeBase, id: string, lang: Lang): string {
+  const service = kb.service(id);
+  return isolate(service ? service.name[lang] : id, lang);
+}
+
+export function placeName(kb: KnowledgeBase, country: string, region: string | null, lang: Lang): string {
+  const c = kb.country(country);
+  const countryName = c ? c.name[lang] : country;
+  const r = region ? kb.region(country, region) : undefined;
+  return r ? `${r.name[lang]}${t(lang, "list.separator")}${countryName}` : countryName;
+}
+
+const link = (url: string, lang: Lang) =>
+  html(`<a href="${escapeAttribute(url)}">${escapeHtml(t(lang, "answer.source"))}</a>`);
+
+function historyLine(event: KbEvent, lang: Lang): string {
+  return `• ${escapeHtml(formatDate(event.date, lang))}: ${escapeHtml(localized(event.summary, lang))} (${link(event.source, lang).html})`;
+}
+
+function relatedLine(kb: KnowledgeBase, item: RelatedService, lang: Lang, withPrivacy: boolean): string {
+  const status = t(lang, `status.${item.status}`);
+  const lastKnown = item.basis === "history" ? ` (${t(lang, "answer.lastKnown")})` : "";
+  const privacy = withPrivacy ? ` · ${t(lang, `e2ee.${item.e2ee}`)}` : "";
+  return `• ${escapeHtml(serviceName(kb, item.service, lang))}: ${escapeHtml(`${status}${lastKnown}${privacy}`)}`;
+}
+
+function notUnderstood(kb: KnowledgeBase, answer: Answer, lang: Lang): string {
+  const lines = [escapeHtml(t(lang, "answer.notUnderstood"))];
+  if (answer.suggestions.length > 0) {
+    const names = answer.suggestions.map((id) => serviceName(kb, id, lang)).join(t(lang, "list.separator"));
+    lines.push(tHtml(lang, "answer.didYouMean", { suggestions: names }));
+  }
+  lines.push(escapeHtml(t(lang, "answer.tryExample")));
+  return lines.join("\n");
+}
+
+/** The whole answer as Telegram HTML. */
+export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): string {
+  if (!answer.understood) return notUnderstood(kb, answer, lang);
+  const place = placeName(kb, answer.country, answer.region, lang);
+  if (!answer.service) {
+    return [
+      `${STATUS_MARK.unknown} ${tHtml(lang, "answer.domainUnknown", { domain: answer.domain ?? "", place })}`,
+      `<i>${escapeHtml(t(lang, "answer.method"))}</i>`,
+    ].join("\n");
+  }
+
+  const name = serviceName(kb, answer.service, lang);
+  const status = t(lang, `status.${answer.status}`);
+  const lines: string[] = [];
+  if (answer.basis === "measurement") {
+    lines.push(
+      `${STATUS_MARK[answer.status]} <b>${tHtml(lang, "answer.title", { service: name, place, status })}</b>`,
+    );
+    const since = answer.since ? t(lang, "answer.since", { since: formatDate(answer.since, lang) }) : null;
+    const checked = answer.checkedAt
+      ? t(lang, "answer.checked", { checkedAt: formatDate(answer.checkedAt, lang) })
+      : null;
+    lines.push(escapeHtml([since, checked].filter(Boolean).join(" · ")));
+    for (const f of answer.features) {
+      const verdict = t(lang, `verdict.${f.status}`);
+      const shown = f.mechanism
+        ? t(lang, "answer.mechanism", { verdict, mechanism: f.mechanism.toUpperCase() })
+        : verdict;
+      lines.push(`• ${escapeHtml(`${t(lang, `feature.${f.feature}` as MessageKey)}: ${shown}`)}`);
+    }
+  } else {
+    lines.push(
+      `${STATUS_MARK[answer.status]} <b>${tHtml(lang, "answer.titleNoStatus", { service: name, place })}</b>`,
+    );
+    if (answer.basis === "history" && answer.event && answer.since) {
+      lines.push(
+        tHtml(lang, "answer.noMeasurementHistory", {
+          status,
+          since: formatDate(answer.since, lang),
+          source: link(answer.event.source, lang),
+        }),
+      );
+    } else {
+      lines.push(tHtml(lang, "answer.noMeasurementNothing", { service: name, place }));
+    }
+  }
+
+  const history = answer.history.filter((e) => e !== answer.event);
+  if (history.length > 0) {
+    lines.push("", escapeHtml(t(lang, "answer.historyTitle")), ...history.map((e) => historyLine(e, lang)));
+  }
+  if (answer.alternatives.length > 0) {
+    lines.push(
+      "",
+      escapeHtml(t(lang, "answer.alternativesTitle")),
+      ...answer.alternatives.map((a) => relatedLine(kb, a, lang, true)),
+    );
+  }
+  if (answer.circumvention.length > 0) {
+    lines.push(
+      "",
+      escapeHtml(t(lang, "answer.circumventionTitle")),
+      ...answer.circumvention.map((c) => relatedLine(kb, c, lang, false)),
+    );
+    const risk = kb.country(answer.country)?.circumventionRisk;
+    if (risk) {
+      lines.push(
+        `⚠️ ${tHtml(lang, "answer.caution", { text: localized(risk.text, lang) })} (${link(risk.source, lang).html})`,
+      );
+    }
+  }
+  lines.push("", `<i>${escapeHtml(t(lang, "answer.method"))}</i>`);
+  return lines.join("\n");
+}
+
+/** Telegram HTML to the plain text a terminal shows: tags dropped, links spelled out, entities decoded. */
+export function htmlToPlainText(text: string): string {
+  return text
+    .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, (_m, href: string, label: string) => `${label}: ${href}`)
+    .replace(/<\/?(?:b|i|u|s|code|pre)>/g, "")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}

@@ -1,0 +1,37 @@
+import { parseArgs } from "node:util";
+import { ask, askJson } from "../bot/ask.js";
+import { pickLang } from "../bot/i18n/index.js";
+import { openApp } from "./app.js";
+import { type Io, UsageError } from "./main.js";
+
+const LANG_FLAG = /^(en|zh|zh-hans|zh-hant|zh-cn|zh-tw|ru|fa)$/i;
+
+export async function runAsk(args: string[], io: Io): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    options: { country: { type: "string" }, lang: { type: "string" }, json: { type: "boolean" } },
+    allowPositionals: true,
+  });
+  const question = positionals.join(" ").trim();
+  if (question === "")
+    throw new UsageError('ask needs a question, e.g. isblocked ask "is whatsapp blocked in china"');
+  if (values.lang !== undefined && !LANG_FLAG.test(values.lang)) {
+    throw new UsageError(`--lang must be one of en, zh, zh-Hant, ru, fa (got ${values.lang})`);
+  }
+  const app = await openApp();
+  try {
+    const country = values.country?.toUpperCase();
+    if (country !== undefined && !app.kb.country(country)) {
+      throw new UsageError(`--country ${values.country} is not a country in the knowledge base`);
+    }
+    const result = await ask(question, pickLang(values.lang), {
+      kb: app.kb,
+      store: app.store,
+      defaultCountry: country ?? app.config.defaultCountry,
+    });
+    io.out(values.json ? `${JSON.stringify(askJson(result), null, 2)}\n` : `${result.text}\n`);
+    return 0;
+  } finally {
+    await app.store.close();
+  }
+}

@@ -1,0 +1,105 @@
+import { parseArgs } from "node:util";
+import { ConfigError } from "../core/config.js";
+import { redact } from "../core/log.js";
+import { KbError } from "../kb/validate.js";
+import { StoreError, StoreUrlError } from "../store/types.js";
+import { runAsk } from "./ask.js";
+import { runKbCheck } from "./kb-check.js";
+import { runStart } from "./start.js";
+
+export const USAGE = `isblocked: is a service blocked in a country? Answers with evidence.
+
+Usage:
+  isblocked start                      probe scheduler, status engine and the bot: Telegram when
+                                       BOT_TOKEN is set, otherwise a console chat on this terminal
+  isblocked ask "<question>" [--country CC] [--lang en|zh|zh-Hant|ru|fa] [--json]
+                                       the bot's answer from the current store and knowledge base;
+                                       --country is used when the question names no country
+  isblocked kb check [--dir DIR] [--json]
+                                       validate the knowledge base (default: the kb/ shipped here)
+  isblocked help                       this text
+
+Environment: BOT_TOKEN, TELEGRAM_API_ROOT, WEBHOOK_URL, WEBHOOK_SECRET, STORE_URL, DEFAULT_COUNTRY,
+PROBE_SCHEDULE, WEB_PORT, LOG_LEVEL (see README.md).
+`;
+
+/** A mistake in how the command was called: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "start":
+        parseArgs({ args: rest, options: {}, strict: true });
+        return await runStart(io);
+      case "ask":
+        return await runAsk(rest, io);
+      case "kb": {
+        const { positionals, values } = parseArgs({
+          args: rest,
+          options: { json: { type: "boolean" }, dir: { type: "string" } },
+          allowPositionals: true,
+        });
+        if (positionals[0] !== "check" || positionals.length > 1)
+          throw new UsageError("usage: isblocked kb check");
+        return runKbCheck(io, { json: values.json === true, dir: values.dir });
+      }
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (error) {
+    // Secrets are redacted on this path too: a token-shaped string never reaches the terminal.
+    return reportFailure(error, { out: io.out, err: (text) => io.err(redact(text, secretsFromEnv())) });
+  }
+}
+
+function secretsFromEnv(): string[] {
+  return [process.env.BOT_TOKEN, process.env.WEBHOOK_SECRET].filter((s): s is string => Boolean(s));
+}
+
+function reportFailure(error: unknown, io: Io): number {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    io.err(`isblocked: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (error instanceof ConfigError) {
+    io.err(
+      `isblocked: invalid configuration\n${error.problems.map((p) => `  ${p.variable} ${p.message}`).join("\n")}\n`,
+    );
+    return 1;
+  }
+  if (error instanceof KbError) {
+    io.err(
+      `isblocked: the knowledge base is invalid\n${error.problems.map((p) => `  ${p.code} ${p.file}: ${p.message}`).join("\n")}\n`,
+    );
+    return 1;
+  }
+  if (error instanceof StoreUrlError || error instanceof StoreError) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
+    io.err(`isblocked: ${error.message}${cause}\n`);
+    return 1;
+  }
+  io.err(
+    `isblocked: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return 1;
+}

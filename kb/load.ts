@@ -1,0 +1,142 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import YAML from "yaml";
+import type { z } from "zod";
+import { KnowledgeBase } from "./knowledge-base.js";
+import { type Country, country, event, type KbEvent, type Service, service } from "./schema.js";
+import { KbError, type KbProblem, validateKnowledgeBase } from "./validate.js";
+
+/** kb/ beside the package root, found from this file whether it runs from source or from dist/. */
+export function defaultKbDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "kb", "services")))
+      return join(dir, "kb");
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new KbError([{ code: "KbNotFound", file: "kb", message: "no kb/ folder found" }]);
+    dir = parent;
+  }
+}
+
+interface Parsed<T> {
+  value: T[];
+  problems: KbProblem[];
+}
+
+function readYaml(file: string, label: string, problems: KbProblem[]): unknown {
+  try {
+    return YAML.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    problems.push({
+      code: "KbUnreadable",
+      file: label,
+      message: (error as Error).message.split("\n")[0] ?? "",
+    });
+    return undefined;
+  }
+}
+
+function schemaProblems(label: string, error: z.ZodError, prefix: (string | number)[] = []): KbProblem[] {
+  return error.issues.map((issue) => ({
+    code: "KbSchemaViolation",
+    file: label,
+    message: `${[...prefix, ...issue.path].join(".") || "(root)"}: ${issue.message}`,
+  }));
+}
+
+function parseList<T>(
+  raw: unknown,
+  label: string,
+  schema: z.ZodType<T>,
+  precheck?: (item: unknown, index: number) => KbProblem | undefined,
+): Parsed<T> {
+  const problems: KbProblem[] = [];
+  // Unreadable files were reported by readYaml already.
+  if (raw === undefined) return { value: [], problems };
+  if (!Array.isArray(raw)) {
+    return { value: [], problems: [{ code: "KbSchemaViolation", file: label, message: "expected a list" }] };
+  }
+  const value: T[] = [];
+  raw.forEach((item, index) => {
+    const early = precheck?.(item, index);
+    if (early) {
+      problems.push(early);
+      return;
+    }
+    const result = schema.safeParse(item);
+    if (result.success) value.push(result.data);
+    else problems.push(...schemaProblems(label, result.error, [index]));
+  });
+  return { value, problems };
+}
+
+const eventWithoutSource = (label: string) => (item: unknown, index: number) => {
+  const source = (item as { source?: unknown } | null)?.source;
+  if (typeof source === "string" && source.trim() !== "") return undefined;
+  const what = item as { service?: unknown; country?: unknown; date?: unknown } | null;
+  return {
+    code: "KbEventWithoutSource",
+    file: label,
+    message: `event ${index} (${String(what?.service)} ${String(what?.country)} ${String(what?.date)}) has no source`,
+  };
+};
+
+/** Reads and validates the knowledge base; throws KbError listing every problem found. */
+export function loadKnowledgeBase(dir: string = defaultKbDir()): KnowledgeBase {
+  const problems: KbProblem[] = [];
+  const label = (file: string) => relative(dirname(dir), file) || file;
+
+  const services: Service[] = [];
+  const serviceDir = join(dir, "services");
+  const serviceFiles = existsSync(serviceDir)
+    ? readdirSync(serviceDir)
+        .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+        .sort()
+    : [];
+  for (const name of serviceFiles) {
+    const file = join(serviceDir, name);
+    const raw = readYaml(file, label(file), problems);
+    if (raw === undefined) continue;
+    const result = service.safeParse(raw);
+    if (!result.success) {
+      problems.push(...schemaProblems(label(file), result.error));
+      continue;
+    }
+    if (`${result.data.id}.yaml` !== name && `${result.data.id}.yml` !== name) {
+      problems.push({
+        code: "KbSchemaViolation",
+        file: label(file),
+        message: `id ${result.data.id} does not match the file name`,
+      });
+    }
+    services.push(result.data);
+  }
+
+  const countriesFile = join(dir, "countries.yaml");
+  const countries: Parsed<Country> = parseList(
+    readYaml(countriesFile, label(countriesFile), problems),
+    label(countriesFile),
+    country,
+  );
+  const eventsFile = join(dir, "events.yaml");
+  const events: Parsed<KbEvent> = parseList(
+    readYaml(eventsFile, label(eventsFile), problems),
+    label(eventsFile),
+    event,
+    eventWithoutSource(label(eventsFile)),
+  );
+  problems.push(...countries.problems, ...events.problems);
+
+  const kb = new KnowledgeBase(services, countries.value, events.value);
+  problems.push(
+    ...validateKnowledgeBase(kb, {
+      services: (id) => label(join(serviceDir, `${id}.yaml`)),
+      countries: label(countriesFile),
+      events: label(eventsFile),
+    }),
+  );
+  if (problems.length > 0) throw new KbError(problems);
+  return kb;
+}

@@ -1,0 +1,157 @@
+import { z } from "zod";
+
+// The knowledge base is data: every file under kb/ is checked against these shapes at start-up and by
+// `isblocked kb check`. Semantic rules that span files (unique aliases, known ids) live in validate.ts.
+
+export const LANGS = ["en", "zh-Hans", "zh-Hant", "ru", "fa"] as const;
+export type Lang = (typeof LANGS)[number];
+
+const nonEmpty = z.string().trim().min(1);
+
+/** A display name in every language the bot speaks. */
+export const localizedName = z.strictObject({
+  en: nonEmpty,
+  "zh-Hans": nonEmpty,
+  "zh-Hant": nonEmpty,
+  ru: nonEmpty,
+  fa: nonEmpty,
+});
+
+/** Text whose English form is required and whose translations are optional. */
+export const localizedText = z.strictObject({
+  en: nonEmpty,
+  "zh-Hans": nonEmpty.optional(),
+  "zh-Hant": nonEmpty.optional(),
+  ru: nonEmpty.optional(),
+  fa: nonEmpty.optional(),
+});
+
+/** Further words people use for a thing: misspellings, transliterations, short forms. */
+export const aliases = z.strictObject({
+  en: z.array(nonEmpty).default([]),
+  "zh-Hans": z.array(nonEmpty).default([]),
+  "zh-Hant": z.array(nonEmpty).default([]),
+  ru: z.array(nonEmpty).default([]),
+  fa: z.array(nonEmpty).default([]),
+});
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "ids are lower-case letters, digits and dashes");
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case host name");
+const ipv4 = z.ipv4();
+const isoDate = z
+  .string()
+  .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, "a date as YYYY, YYYY-MM or YYYY-MM-DD (no more precise than known)");
+
+// What the probe engine can measure: a TCP connect, a TLS handshake with SNI, or an HTTP(S) GET.
+export const PROTOCOLS = ["tcp", "tls", "http", "https"] as const;
+
+export const endpoint = z
+  .strictObject({
+    host: hostname.optional(),
+    ip: ipv4.optional(),
+    port: z.number().int().min(1).max(65535),
+    protocol: z.enum(PROTOCOLS),
+    path: z.string().startsWith("/").optional(),
+  })
+  .refine((e) => (e.host === undefined) !== (e.ip === undefined), {
+    message: "an endpoint names exactly one of host or ip",
+  });
+
+export const FEATURES = [
+  "text",
+  "media",
+  "calls",
+  "web",
+  "registration",
+  "app",
+  "search",
+  "mail",
+  "video",
+  "bootstrap",
+  "bridges",
+  "download",
+  "api",
+  "connect",
+] as const;
+
+export const feature = z.strictObject({
+  id: z.enum(FEATURES),
+  /** Whether the service is of no use without this feature; decides accessible versus partial. */
+  essential: z.boolean().default(false),
+  endpoints: z.array(endpoint),
+});
+
+export const CATEGORIES = [
+  "messaging",
+  "social",
+  "video",
+  "search",
+  "email",
+  "news",
+  "reference",
+  "developer",
+  "vpn",
+  "circumvention",
+  "productivity",
+  "music",
+] as const;
+
+export const service = z.strictObject({
+  id,
+  name: localizedName,
+  aliases,
+  category: z.enum(CATEGORIES),
+  owner: nonEmpty,
+  /** ISO 3166-1 alpha-2 of the legal home of the operator. */
+  jurisdiction: z.string().regex(/^[A-Z]{2}$/),
+  e2ee: z.enum(["yes", "optional", "no"]),
+  /** Registrable domains that belong to the service: a URL on one of them is a question about it. */
+  domains: z.array(hostname).min(1),
+  features: z.array(feature),
+  alternatives: z.array(id).default([]),
+  notes: localizedText.optional(),
+});
+
+export const region = z.strictObject({
+  id,
+  name: localizedName,
+  aliases: aliases.default({ en: [], "zh-Hans": [], "zh-Hant": [], ru: [], fa: [] }),
+});
+
+export const country = z.strictObject({
+  code: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code"),
+  name: localizedName,
+  aliases,
+  /** `censoring` countries are asked about; `control` countries host uncensored reference vantages. */
+  role: z.enum(["censoring", "control"]),
+  /** One line shown beside circumvention tools where using them carries legal risk, with its source. */
+  circumventionRisk: z.strictObject({ text: localizedText, source: z.url() }).optional(),
+  regions: z.array(region).default([]),
+});
+
+export const STATUSES = ["accessible", "partial", "blocked", "outage", "unknown"] as const;
+
+export const event = z.strictObject({
+  service: id,
+  country: z.string().regex(/^[A-Z]{2}$/),
+  date: isoDate,
+  /** What the service's status became on that date. */
+  status: z.enum(STATUSES),
+  features: z.array(z.enum(FEATURES)).optional(),
+  regions: z.array(id).optional(),
+  summary: localizedText,
+  source: z.url({ protocol: /^https?$/ }),
+});
+
+export type Service = z.infer<typeof service>;
+export type Feature = z.infer<typeof feature>;
+export type Endpoint = z.infer<typeof endpoint>;
+export type Country = z.infer<typeof country>;
+export type Region = z.infer<typeof region>;
+export type KbEvent = z.infer<typeof event>;
+export type Localized = z.infer<typeof localizedText>;
+export type LocalizedName = z.infer<typeof localizedName>;
+export type FeatureId = (typeof FEATURES)[number];
+export type Category = (typeof CATEGORIES)[number];

@@ -1,0 +1,143 @@
+import type { Deserialize, DeserializedData, Keyv, Serialize } from "keyv";
+import { type AtomicKv, StoreError, type StoreKind } from "../types.js";
+import { KeyedMutex } from "./mutex.js";
+
+/**
+ * The half of compare-and-set each backend supplies, on raw stored strings: keyv has no such operation,
+ * so every backend implements it with its own client.
+ */
+export interface RawCas {
+  read(rawKey: string): Promise<string | undefined>;
+  /**
+   * Stores `next` (undefined: deletes) only if the stored string is still `expected` (undefined: absent),
+   * as one atomic step of the backend. Resolves false when someone else changed it first.
+   */
+  swap(rawKey: string, expected: string | undefined, next: string | undefined): Promise<boolean>;
+}
+
+export interface KeyvAtomicKvOptions {
+  kind: StoreKind;
+  /** Built with `useKeyPrefix: false` and no namespace: this class prefixes, so CAS sees the same keys. */
+  keyv: Keyv;
+  cas: RawCas;
+  namespace: string;
+}
+
+/** Another process keeps winning the race: give up rather than spin forever. */
+const MAX_ATTEMPTS = 100;
+
+/**
+ * get/set/delete through keyv, `update` as a compare-and-set loop on the exact strings keyv writes, so
+ * that all four agree on keys, serialisation and expiry whatever the backend.
+ */
+export class KeyvAtomicKv implements AtomicKv {
+  readonly kind: StoreKind;
+  private readonly keyv: Keyv;
+  private readonly cas: RawCas;
+  private readonly serialize: Serialize;
+  private readonly deserialize: Deserialize;
+  private readonly prefix: string;
+  private readonly mutex = new KeyedMutex();
+  private closed = false;
+
+  constructor(options: KeyvAtomicKvOptions) {
+    this.kind = options.kind;
+    this.keyv = options.keyv;
+    this.cas = options.cas;
+    const { serialize, deserialize } = options.keyv;
+    if (!serialize || !deserialize)
+      throw new TypeError("keyv must keep its serializer: CAS compares its strings");
+    this.serialize = serialize;
+    this.deserialize = deserialize;
+    this.prefix = `${options.namespace}:`;
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const rawKey = this.rawKey(key);
+    return this.backend("get", key, async () => {
+      const raw = await this.cas.read(rawKey);
+      const entry = await this.decode(raw);
+      // keyv.get would delete an expired entry blindly, which could erase a value another process has
+      // just written over it; a conditional delete cannot.
+      if (raw !== undefined && entry === undefined) await this.cas.swap(rawKey, raw, undefined);
+      return entry?.value as T | undefined;
+    });
+  }
+
+  async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
+      throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
+    }
+    const rawKey = this.rawKey(key);
+    await this.backend("set", key, () => this.keyv.set(rawKey, value, ttlMs));
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const rawKey = this.rawKey(key);
+    return this.backend("delete", key, () => this.keyv.delete(rawKey));
+  }
+
+  async update<T>(key: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    const rawKey = this.rawKey(key);
+    return this.mutex.run(rawKey, async () => {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const { raw, entry } = await this.backend("update", key, async () => {
+          const raw = await this.cas.read(rawKey);
+          return { raw, entry: await this.decode(raw) };
+        });
+        const current = entry?.value as T | undefined;
+        const next = fn(current);
+        if (next === current) return current;
+        const nextRaw =
+          next === undefined ? undefined : await this.serialize({ value: next, expires: undefined });
+        if (await this.backend("update", key, () => this.cas.swap(rawKey, raw, nextRaw))) return next;
+        await backOff(attempt);
+      }
+      throw new StoreError(`${this.kind} store: update "${key}" lost ${MAX_ATTEMPTS} races in a row`);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.keyv.disconnect().catch((error: unknown) => {
+      throw new StoreError(`${this.kind} store: close failed: ${messageOf(error)}`, { cause: error });
+    });
+  }
+
+  private rawKey(key: string): string {
+    return this.prefix + key;
+  }
+
+  /** Every backend call: refuses after close, and turns any failure into a StoreError with its cause. */
+  private async backend<R>(op: string, key: string, call: () => Promise<R>): Promise<R> {
+    if (this.closed) throw new StoreError(`${this.kind} store: ${op} "${key}" after close`);
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(`${this.kind} store: ${op} "${key}" failed: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** The entry keyv stored in `raw`, or undefined when absent or expired. */
+  private async decode(raw: string | undefined): Promise<DeserializedData<unknown> | undefined> {
+    if (raw === undefined) return undefined;
+    const entry = await this.deserialize<unknown>(raw);
+    if (entry === undefined || entry === null) return undefined;
+    if (typeof entry.expires === "number" && Date.now() > entry.expires) return undefined;
+    return entry;
+  }
+}
+
+/** Jittered and growing, so two processes that collided do not collide again in lockstep. */
+async function backOff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(2 ** attempt, 50);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

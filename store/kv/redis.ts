@@ -1,0 +1,78 @@
+import KeyvRedis, { createClient } from "@keyv/redis";
+import { Keyv } from "keyv";
+import { type AtomicKv, StoreError } from "../types.js";
+import { KeyvAtomicKv, messageOf } from "./keyv-kv.js";
+
+/**
+ * GET, compare, then SET or DEL, run by Redis as one step. ARGV: expected present ("1"/"0"), expected
+ * value, next present ("1"/"0"), next value. A plain SET also drops any TTL, as `update` promises.
+ */
+const COMPARE_AND_SET = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+if ARGV[3] == '1' then
+  redis.call('SET', KEYS[1], ARGV[4])
+else
+  redis.call('DEL', KEYS[1])
+end
+return 1
+`;
+
+/** Connects and checks the server answers PING, so a wrong URL or a down server fails at start-up. */
+export async function openRedisKv(
+  url: string,
+  namespace: string,
+  onError: (error: unknown) => void,
+): Promise<AtomicKv> {
+  let connectedOnce = false;
+  const client = createClient({
+    url,
+    // While disconnected, commands fail at once instead of queueing: a down store is an error, now.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 5000,
+      // Give up on the first connection (start-up must fail); after that, keep trying to come back.
+      reconnectStrategy: (retries) => (connectedOnce ? Math.min(2 ** retries * 50, 2000) : false),
+    },
+  });
+  const adapter = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
+  const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+  keyv.on("error", onError);
+  try {
+    await client.connect();
+    connectedOnce = true;
+    await client.ping();
+  } catch (error) {
+    if (client.isOpen) client.destroy();
+    throw new StoreError(`redis store: cannot reach ${redactPassword(url)}: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+  return new KeyvAtomicKv({
+    kind: "redis",
+    keyv,
+    namespace,
+    cas: {
+      read: async (rawKey) => (await client.get(rawKey)) ?? undefined,
+      swap: async (rawKey, expected, next) => {
+        const applied = await client.eval(COMPARE_AND_SET, {
+          keys: [rawKey],
+          arguments: [flag(expected), expected ?? "", flag(next), next ?? ""],
+        });
+        return applied === 1;
+      },
+    },
+  });
+}
+
+function flag(value: string | undefined): string {
+  return value === undefined ? "0" : "1";
+}
+
+export function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}

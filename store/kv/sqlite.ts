@@ -1,0 +1,62 @@
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { KeyvSqlite } from "@keyv/sqlite";
+import { Keyv } from "keyv";
+import { type AtomicKv, StoreError } from "../types.js";
+import { KeyvAtomicKv, messageOf } from "./keyv-kv.js";
+
+const TABLE = "keyv";
+/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+// Single statements are atomic in SQLite, so each swap is one statement whose WHERE clause is the compare
+// and whose RETURNING row says whether it applied.
+const INSERT_IF_ABSENT = `INSERT INTO ${TABLE}(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING RETURNING key`;
+const UPDATE_IF_EQUAL = `UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ? RETURNING key`;
+const DELETE_IF_EQUAL = `DELETE FROM ${TABLE} WHERE key = ? AND value = ? RETURNING key`;
+
+/** Opens (creating if needed) the database file at an absolute `path`; fails now if it cannot be used. */
+export async function openSqliteKv(
+  path: string,
+  namespace: string,
+  onError: (error: unknown) => void,
+): Promise<AtomicKv> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new StoreError(`sqlite store: cannot create the folder of ${path}: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: TABLE, busyTimeout: BUSY_TIMEOUT_MS });
+  const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+  keyv.on("error", onError);
+  try {
+    // The first query waits for the file to open and the table to exist, so a bad path fails here.
+    // WAL lets readers and one writer from several processes share the file; synchronous=NORMAL in WAL
+    // still keeps every committed write when the process is killed.
+    await adapter.query("PRAGMA journal_mode=WAL");
+    await adapter.query("PRAGMA synchronous=NORMAL");
+  } catch (error) {
+    await adapter.close().catch(() => {}); // fails too when the file never opened: nothing to release then
+    throw new StoreError(`sqlite store: cannot open ${path}: ${messageOf(error)}`, { cause: error });
+  }
+  return new KeyvAtomicKv({
+    kind: "sqlite",
+    keyv,
+    namespace,
+    cas: {
+      read: (rawKey) => adapter.get<string>(rawKey),
+      swap: async (rawKey, expected, next) => {
+        if (expected === undefined && next === undefined) return true;
+        const rows: unknown[] =
+          expected === undefined
+            ? await adapter.query(INSERT_IF_ABSENT, rawKey, next)
+            : next === undefined
+              ? await adapter.query(DELETE_IF_EQUAL, rawKey, expected)
+              : await adapter.query(UPDATE_IF_EQUAL, next, rawKey, expected);
+        return rows.length === 1;
+      },
+    },
+  });
+}

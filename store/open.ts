@@ -1,0 +1,81 @@
+import { resolve } from "node:path";
+import { KvStore } from "./domain.js";
+import { openMemoryKv } from "./kv/memory.js";
+import { openRedisKv, redactPassword } from "./kv/redis.js";
+import { openSqliteKv } from "./kv/sqlite.js";
+import { type AtomicKv, type Store, StoreUrlError } from "./types.js";
+
+export const DEFAULT_STORE_URL = "sqlite://./data/isblocked.sqlite";
+/** Prefix of every key, so several deployments (or test runs) can share one Redis database. */
+export const DEFAULT_NAMESPACE = "isblocked";
+
+const ACCEPTED_FORMS =
+  "memory:, sqlite://path (e.g. sqlite://./data/isblocked.sqlite) or redis://host:port[/db]";
+
+export interface OpenStoreOptions {
+  namespace?: string;
+  /**
+   * Backend errors outside any call, such as a Redis connection dropping; calls themselves reject with a
+   * StoreError. Without a handler these events are ignored so they never crash the process.
+   */
+  onError?: (error: unknown) => void;
+}
+
+export type StoreLocation =
+  | { kind: "memory" }
+  | { kind: "sqlite"; path: string }
+  | { kind: "redis"; url: string };
+
+/** Reads STORE_URL; relative SQLite paths are resolved against the current directory. */
+export function parseStoreUrl(url: string): StoreLocation {
+  if (/^memory:(\/\/)?$/.test(url)) return { kind: "memory" };
+  if (url.startsWith("sqlite://")) {
+    const path = url.slice("sqlite://".length);
+    if (path === "") throw invalid(url, "the SQLite path is empty");
+    return { kind: "sqlite", path: resolve(path) };
+  }
+  if (url.startsWith("redis://")) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw invalid(url, "not a URL");
+    }
+    if (parsed.hostname === "") throw invalid(url, "the Redis host is missing");
+    if (!/^(\/\d*)?$/.test(parsed.pathname)) throw invalid(url, "the Redis database must be a number");
+    if (parsed.search !== "" || parsed.hash !== "") throw invalid(url, "no query or fragment is accepted");
+    return { kind: "redis", url };
+  }
+  throw invalid(url, "unsupported scheme");
+}
+
+/** The key-value layer alone: connected, or rejected with a StoreError naming what failed. */
+export async function openKv(url: string, options: OpenStoreOptions = {}): Promise<AtomicKv> {
+  const location = parseStoreUrl(url);
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  if (namespace === "" || namespace.includes(":")) {
+    throw new RangeError(
+      `store namespace must be non-empty and contain no ':', got ${JSON.stringify(namespace)}`,
+    );
+  }
+  const onError = options.onError ?? (() => {});
+  switch (location.kind) {
+    case "memory":
+      return openMemoryKv(namespace);
+    case "sqlite":
+      return openSqliteKv(location.path, namespace, onError);
+    case "redis":
+      return openRedisKv(location.url, namespace, onError);
+  }
+}
+
+/** The domain store for STORE_URL; resolves only once the backend answered. */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  return new KvStore(await openKv(url, options));
+}
+
+function invalid(url: string, reason: string): StoreUrlError {
+  return new StoreUrlError(
+    `STORE_URL ${JSON.stringify(redactPassword(url))} is not valid (${reason}): expected ${ACCEPTED_FORMS}`,
+  );
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import type { Answer } from "../../bot/answer.js";
+import { formatDate, htmlToPlainText, renderAnswer } from "../../bot/render.js";
+import type { KbEvent } from "../../kb/schema.js";
+import { miniKb } from "../helpers.js";
+
+const kb = miniKb();
+// The fixture has exactly these two events, oldest first.
+const [partialEvent, blockedEvent] = kb.eventsFor("chatapp", "CN") as [KbEvent, KbEvent];
+
+const base: Answer = {
+  understood: true,
+  service: "chatapp",
+  domain: null,
+  country: "CN",
+  region: null,
+  status: "unknown",
+  basis: "none",
+  since: null,
+  checkedAt: null,
+  mechanism: null,
+  features: [],
+  event: null,
+  history: [],
+  alternatives: [],
+  circumvention: [],
+  suggestions: [],
+};
+
+describe("renderAnswer", () => {
+  it("renders a measured partial block with features, history, alternatives and circumvention", () => {
+    const answer: Answer = {
+      ...base,
+      status: "partial",
+      basis: "measurement",
+      since: "2026-11-20T08:00:00.000Z",
+      checkedAt: "2026-11-21T10:05:00.000Z",
+      mechanism: "tls",
+      features: [
+        { feature: "text", status: "ok", mechanism: null },
+        { feature: "media", status: "blocked", mechanism: "tls" },
+      ],
+      history: [blockedEvent, partialEvent],
+      alternatives: [
+        { service: "safechat", status: "accessible", basis: "measurement", e2ee: "yes" },
+        { service: "openchat", status: "accessible", basis: "history", e2ee: "no" },
+      ],
+      circumvention: [{ service: "tunnel", status: "unknown", basis: "none", e2ee: "no" }],
+    };
+    expect(renderAnswer(kb, answer, "en")).toBe(
+      [
+        "🟠 <b>ChatApp in China: partially blocked</b>",
+        "Since 20 November 2026 08:00 UTC · last checked 21 November 2026 10:05 UTC",
+        "• Text messages: works",
+        "• Photos, video and voice notes: blocked (TLS)",
+        "",
+        "History:",
+        '• 25 September 2017: Blocked entirely. (<a href="https://example.org/b">source</a>)',
+        '• July 2017: Photos &amp; videos stopped &lt;loading&gt;. (<a href="https://example.org/a?x=1&amp;y=2">source</a>)',
+        "",
+        "Instead:",
+        "• SafeChat: accessible · end-to-end encrypted",
+        "• OpenChat &lt;beta&gt;: accessible (last known) · not end-to-end encrypted",
+        "",
+        "Ways around the block:",
+        "• Tunnel: unknown",
+        '⚠️ Caution: Unauthorised VPNs are illegal. (<a href="https://example.org/risk">source</a>)',
+        "",
+        "<i>How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown. /about</i>",
+      ].join("\n"),
+    );
+  });
+
+  it("says there is no fresh measurement and answers from history, never pretending to have measured", () => {
+    const answer: Answer = {
+      ...base,
+      status: "blocked",
+      basis: "history",
+      since: "2017-09-25",
+      event: blockedEvent,
+      history: [blockedEvent, partialEvent],
+    };
+    expect(renderAnswer(kb, answer, "en")).toBe(
+      [
+        "⛔ <b>ChatApp in China</b>",
+        'No fresh measurement; last known: blocked since 25 September 2017 (<a href="https://example.org/b">source</a>)',
+        "",
+        "History:",
+        '• July 2017: Photos &amp; videos stopped &lt;loading&gt;. (<a href="https://example.org/a?x=1&amp;y=2">source</a>)',
+        "",
+        "<i>How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown. /about</i>",
+      ].join("\n"),
+    );
+  });
+
+  it("says when there is neither a measurement nor history, with the region named", () => {
+    const answer: Answer = { ...base, service: "safechat", region: "beijing" };
+    expect(renderAnswer(kb, answer, "en")).toBe(
+      [
+        "❔ <b>SafeChat in Beijing, China</b>",
+        "No measurement yet and no recorded history for SafeChat in Beijing, China.",
+        "",
+        "<i>How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown. /about</i>",
+      ].join("\n"),
+    );
+  });
+
+  it("offers suggestions when the question was not understood", () => {
+    const answer: Answer = {
+      ...base,
+      understood: false,
+      service: null,
+      suggestions: ["chatapp", "safechat"],
+    };
+    expect(renderAnswer(kb, answer, "en")).toBe(
+      [
+        "I could not tell which service you mean.",
+        "Did you mean: ChatApp, SafeChat?",
+        'Try: "is WhatsApp blocked in China?"',
+      ].join("\n"),
+    );
+  });
+
+  it("answers an unknown domain honestly", () => {
+    const answer: Answer = { ...base, service: null, domain: "example.org" };
+    expect(renderAnswer(kb, answer, "en")).toBe(
+      [
+        "❔ example.org is not in the knowledge base yet and has no measurement in China, so its status is unknown.",
+        "<i>How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown. /about</i>",
+      ].join("\n"),
+    );
+  });
+
+  it("isolates a Latin service name inside right-to-left Persian text", () => {
+    const answer: Answer = { ...base, service: "safechat" };
+    const firstLine = renderAnswer(kb, answer, "fa").split("\n")[0];
+    expect(firstLine).toContain("\u2068SafeChat\u2069");
+  });
+});
+
+describe("formatDate", () => {
+  it.each([
+    ["2009", "2009"],
+    ["2017-09", "September 2017"],
+    ["2017-09-25", "25 September 2017"],
+    ["2026-11-21T10:05:33.000Z", "21 November 2026 10:05 UTC"],
+  ])("%s → %s", (input, expected) => {
+    expect(formatDate(input, "en")).toBe(expected);
+  });
+});
+
+describe("htmlToPlainText", () => {
+  it("drops tags, spells out links and decodes entities", () => {
+    expect(
+      htmlToPlainText('<b>A &amp; B</b> (<a href="https://x.example/?a=1&amp;b=2">source</a>) &lt;3'),
+    ).toBe("A & B (source: https://x.example/?a=1&b=2) <3");
+  });
+});

@@ -1,0 +1,152 @@
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { fixturePath } from "../helpers.js";
+
+// These run the real `isblocked` binary (built by the global setup) as a user would.
+const bin = fileURLToPath(new URL("../../bin/isblocked.js", import.meta.url));
+const TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0";
+
+function run(args: string[], env: Record<string, string> = {}, input?: string) {
+  const cwd = mkdtempSync(join(tmpdir(), "isblocked-cli-"));
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    input,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", STORE_URL: "memory:", LOG_LEVEL: "warn", ...env },
+    timeout: 20_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
+}
+
+describe("isblocked CLI", () => {
+  it("kb check passes on the shipped knowledge base", () => {
+    const r = run(["kb", "check"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^knowledge base ok: \d+ services, \d+ endpoints, \d+ countries, \d+ regions, \d+ events\n$/,
+    );
+  });
+
+  it("kb check fails with a named error on a broken knowledge base", () => {
+    const dir = mkdtempSync(join(tmpdir(), "isblocked-kb-"));
+    cpSync(fixturePath("kb-mini"), dir, { recursive: true });
+    const file = join(dir, "services/chatapp.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("[safechat, openchat]", "[safechat, nochat]"));
+    const r = run(["kb", "check", "--dir", dir, "--json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, problems: [{ code: "KbUnknownId" }] });
+  });
+
+  it("ask --json follows the contract", () => {
+    const r = run(["ask", "is whatsapp blocked in china", "--json"]);
+    expect(r.code).toBe(0);
+    const answer = JSON.parse(r.stdout);
+    expect(Object.keys(answer)).toEqual(
+      expect.arrayContaining([
+        "understood",
+        "service",
+        "domain",
+        "country",
+        "region",
+        "status",
+        "since",
+        "checkedAt",
+        "features",
+        "alternatives",
+        "text",
+      ]),
+    );
+    expect(answer).toMatchObject({ understood: true, service: "whatsapp", country: "CN", domain: null });
+    expect(answer.text).toContain("WhatsApp");
+  });
+
+  it("ask uses --country when the question names none, and the question's country when it does", () => {
+    expect(JSON.parse(run(["ask", "telegram", "--country", "ir", "--json"]).stdout).country).toBe("IR");
+    expect(JSON.parse(run(["ask", "telegram in russia", "--country", "IR", "--json"]).stdout).country).toBe(
+      "RU",
+    );
+  });
+
+  it("ask says it did not understand, with suggestions", () => {
+    const answer = JSON.parse(run(["ask", "is telegarm blocked", "--json"]).stdout);
+    expect(answer.service).toBe("telegram");
+    const unknown = JSON.parse(run(["ask", "is zzqx blocked", "--json"]).stdout);
+    expect(unknown).toMatchObject({ understood: false, service: null });
+    expect(Array.isArray(unknown.suggestions)).toBe(true);
+  });
+
+  it("creates the default SQLite store under ./data on first run", () => {
+    const r = run(["ask", "whatsapp", "--json"], { STORE_URL: "" });
+    expect(r.code).toBe(0);
+    expect(existsSync(join(r.cwd, "data", "isblocked.sqlite"))).toBe(true);
+  });
+
+  it.each([
+    [["ask"], 2, /ask needs a question/],
+    [["frobnicate"], 2, /unknown command: frobnicate/],
+    [["ask", "x", "--lang", "de"], 2, /--lang must be one of/],
+    [["ask", "x", "--country", "ZZ"], 2, /--country ZZ is not a country/],
+  ])("%j exits %i with a clear message", (args, code, message) => {
+    const r = run(args);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it.each([
+    [{ STORE_URL: "mysql://x" }, "STORE_URL"],
+    [{ BOT_TOKEN: "nope" }, "BOT_TOKEN"],
+    [{ DEFAULT_COUNTRY: "ZZ" }, "DEFAULT_COUNTRY"],
+  ])("start refuses bad configuration %j naming the variable", (env, variable) => {
+    const r = run(["start"], env, "");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(variable);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("a store that cannot be opened stops start-up with a clear message", () => {
+    const r = run(["start"], { STORE_URL: "sqlite:///dev/null/isblocked.sqlite" }, "");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^isblocked: /);
+  });
+
+  it("start without BOT_TOKEN is a console chat that answers exactly as ask", () => {
+    const question = "is whatsapp blocked in china";
+    const asked = run(["ask", question]).stdout.trim();
+    const chat = run(["start"], {}, `${question}\n/help\nexit\n`);
+    expect(chat.code).toBe(0);
+    expect(chat.stdout).toContain(asked);
+    expect(chat.stdout).toContain("Ask in your own words");
+  });
+
+  it("never prints the bot token, even when Telegram is unreachable", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "isblocked-cli-"));
+    const child = spawn(process.execPath, [bin, "start"], {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? "",
+        STORE_URL: "memory:",
+        LOG_LEVEL: "debug",
+        BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+      },
+    });
+    let output = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(output).toContain("telegram bot failed");
+    expect(output).not.toContain(TOKEN);
+    expect(output).not.toContain(TOKEN.split(":")[1]);
+  });
+});

@@ -1,0 +1,19 @@
+import { fileURLToPath } from "node:url";
+import type { KnowledgeBase } from "../kb/knowledge-base.js";
+import { loadKnowledgeBase } from "../kb/load.js";
+
+export const fixturePath = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+let mini: KnowledgeBase | undefined;
+/** A four-service knowledge base whose every word the exact-string tests can pin. */
+export function miniKb(): KnowledgeBase {
+  mini ??= loadKnowledgeBase(fixturePath("kb-mini"));
+  return mini;
+}
+
+let real: KnowledgeBase | undefined;
+/** The knowledge base shipped in kb/. */
+export function realKb(): KnowledgeBase {
+  real ??= loadKnowledgeBase();
+  return real;
+}

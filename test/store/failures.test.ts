@@ -1,0 +1,169 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { KeyvSqlite } from "@keyv/sqlite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_STORE_URL, openKv, openStore, parseStoreUrl } from "../../store/open.js";
+import { StoreError, StoreUrlError } from "../../store/types.js";
+import { freshNamespace, REDIS_URL, tempDir, withRedis } from "./fixtures.js";
+
+/** A loopback port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const address = server.address();
+  await new Promise<void>((done) => server.close(() => done()));
+  if (address === null || typeof address === "string") throw new Error("no TCP address");
+  return address.port;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error,
+  );
+}
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  dir = await tempDir();
+});
+afterAll(async () => {
+  await dir.remove();
+});
+
+describe("STORE_URL", () => {
+  it.each([
+    "",
+    "postgres://db/isblocked",
+    "memory",
+    "sqlite://",
+    "sqlite:relative.sqlite",
+    "redis://",
+    "redis://127.0.0.1:6379/zero",
+    "redis://127.0.0.1:6379/0?tls=1",
+  ])("refuses %j with a message naming STORE_URL and the accepted forms", async (url) => {
+    const error = await rejection(openStore(url));
+    expect(error).toBeInstanceOf(StoreUrlError);
+    expect((error as Error).message).toMatch(/^STORE_URL /);
+    for (const form of ["memory:", "sqlite://path", "redis://host:port[/db]"]) {
+      expect((error as Error).message).toContain(form);
+    }
+  });
+
+  it("never echoes a Redis password", () => {
+    expect(() => parseStoreUrl("redis://user:s3cret@127.0.0.1:6379/x")).toThrow(/user:\*\*\*@/);
+    expect(() => parseStoreUrl("redis://user:s3cret@127.0.0.1:6379/x")).not.toThrow(/s3cret/);
+  });
+
+  it("reads the accepted forms, SQLite paths relative to the current directory", () => {
+    expect(parseStoreUrl(DEFAULT_STORE_URL)).toEqual({
+      kind: "sqlite",
+      path: join(process.cwd(), "data", "isblocked.sqlite"),
+    });
+    expect(parseStoreUrl("sqlite:///var/lib/isblocked/db.sqlite")).toEqual({
+      kind: "sqlite",
+      path: "/var/lib/isblocked/db.sqlite",
+    });
+    expect(parseStoreUrl("memory:")).toEqual({ kind: "memory" });
+    expect(parseStoreUrl("redis://127.0.0.1:6379/2")).toEqual({
+      kind: "redis",
+      url: "redis://127.0.0.1:6379/2",
+    });
+    expect(parseStoreUrl("redis://redis")).toEqual({ kind: "redis", url: "redis://redis" });
+  });
+});
+
+describe("SQLite at start-up", () => {
+  it("creates the parent folders of a new database file", async () => {
+    const path = join(dir.path, "new", "nested", "isblocked.sqlite");
+    const store = await openStore(`sqlite://${path}`);
+    await store.close();
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it("fails with StoreError when the path lies under a regular file", async () => {
+    const error = await rejection(openStore("sqlite:///dev/null/x.sqlite"));
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).message).toContain("/dev/null/x.sqlite");
+    expect((error as StoreError).cause).toBeInstanceOf(Error);
+  });
+
+  it("fails with StoreError when the path is a folder, not a database file", async () => {
+    const path = join(dir.path, "a-folder");
+    await mkdir(path);
+    const error = await rejection(openStore(`sqlite://${path}`));
+    expect(error).toBeInstanceOf(StoreError);
+    expect(String((error as StoreError).cause)).toMatch(/SQLITE_CANTOPEN/);
+  });
+
+  it("fails with StoreError when the file is not a database", async () => {
+    const error = await rejection(openStore(`sqlite://${resolve("package.json")}`));
+    expect(error).toBeInstanceOf(StoreError);
+    expect(String((error as StoreError).cause)).toMatch(/SQLITE_NOTADB/);
+  });
+});
+
+describe("SQLite failing under a running store", () => {
+  it("rejects every call with StoreError once its table is gone", async () => {
+    const path = join(dir.path, "dropped.sqlite");
+    const kv = await openKv(`sqlite://${path}`, { namespace: freshNamespace() });
+    await kv.set("k", 1);
+    const saboteur = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5000 });
+    await saboteur.query("DROP TABLE keyv");
+    await saboteur.close();
+
+    const calls = [
+      () => kv.get("k"),
+      () => kv.set("k", 2),
+      () => kv.delete("k"),
+      () => kv.update<number>("k", (n) => (n ?? 0) + 1),
+    ];
+    for (const call of calls) {
+      const error = await rejection(call());
+      expect(error).toBeInstanceOf(StoreError);
+      expect(String((error as StoreError).cause)).toContain("no such table: keyv");
+    }
+    await kv.close();
+  });
+});
+
+describe("Redis at start-up", () => {
+  it("fails fast with StoreError when nothing listens at the URL", async () => {
+    const url = `redis://127.0.0.1:${await closedPort()}`;
+    const started = Date.now();
+    const error = await rejection(openStore(url));
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).message).toContain(url);
+    expect(String((error as StoreError).cause)).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe.skipIf(REDIS_URL === undefined)(
+  REDIS_URL === undefined
+    ? "Redis failing under a running store: REDIS_URL unset"
+    : "Redis failing under a running store",
+  () => {
+    it("rejects with StoreError instead of reading 'no data'", async () => {
+      const url = REDIS_URL ?? "";
+      const namespace = freshNamespace();
+      const kv = await openKv(url, { namespace });
+      // A key of the wrong type: Redis itself answers every GET of it with an error.
+      await withRedis(url, (client) => client.hSet(`${namespace}:k`, "field", "value"));
+      try {
+        for (const call of [() => kv.get("k"), () => kv.update<number>("k", (n) => (n ?? 0) + 1)]) {
+          const error = await rejection(call());
+          expect(error).toBeInstanceOf(StoreError);
+          expect(String((error as StoreError).cause)).toContain("WRONGTYPE");
+        }
+      } finally {
+        await withRedis(url, (client) => client.del(`${namespace}:k`));
+        await kv.close();
+      }
+    });
+  },
+);
