@@ -26,10 +26,20 @@ const QUESTION_WORDS = new Set(
     "which why how where when app site website web service please tell me about any still still",
     "заблокирован заблокирована заблокировано заблокированы блокировка блокируют работает работают",
     "можно ли в во на из есть ли сейчас доступен доступна доступно открывается пользоваться как почему",
-    "آیا در فیلتر است هست شده میشه میشود کار میکند میکنه دسترسی مسدود باز بسته از برای با چرا",
+    "что какой какая какие где",
+    "آیا در فیلتر است هست شده میشه میشود کار میکند میکنه دسترسی مسدود باز بسته از برای با چرا کدام",
   ]
     .join(" ")
-    .split(/\s+/),
+    .split(/\s+/)
+    .map(aliasKey),
+);
+
+// Words for a kind of tool rather than one tool: "which VPN works in Iran?" is answered with suggestions of
+// ways around blocking, not with one service.
+const CIRCUMVENTION_WORDS = new Set(
+  ["vpn", "vpns", "proxy", "proxies", "впн", "прокси", "翻墙", "翻牆", "梯子", "فیلترشکن", "وی پی ان", "پروکسی"].map(
+    aliasKey,
+  ),
 );
 
 // Country codes that are also common words: read as a code only when written in capitals.
@@ -73,17 +83,17 @@ interface Word {
   at: number;
 }
 
-/** Splits into words; Han runs are kept whole because Chinese writes no spaces between words. */
+/**
+ * Splits into words; Han runs are kept whole (and apart from the Latin around them, "whatsapp在中国") because
+ * Chinese writes no spaces between words. Positions are those of `text`.
+ */
 function words(text: string): Word[] {
   const out: Word[] = [];
-  // Spaces around Han runs split "whatsapp在中国" into a Latin word and a Han run; the padding is two
-  // characters per run, which only shifts positions used for ordering.
-  const spaced = text.replace(/\p{Script=Han}+/gu, (run) => ` ${run} `);
-  for (const m of spaced.matchAll(/[\p{L}\p{M}\p{N}]+(?:['’]\p{L}+)?/gu)) {
-    out.push({ key: aliasKey(m[0]), at: m.index ?? 0 });
-  }
+  for (const m of text.matchAll(WORD)) out.push({ key: aliasKey(m[0]), at: m.index ?? 0 });
   return out;
 }
+
+const WORD = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{M}\p{N}])+(?:['’](?:(?!\p{Script=Han})\p{L})+)?/gu;
 
 // Russian nouns decline: "в телеграме", "из России". Aliases list the common forms; this catches the rest.
 const RUSSIAN_ENDINGS = ["ами", "ями", "ом", "ем", "ой", "ей", "ах", "ях", "е", "а", "у", "ю", "и", "ы", "я"];
@@ -125,26 +135,43 @@ function exactMatches(list: Word[], index: AliasIndex): { matches: Match[]; used
   return { matches, used };
 }
 
-/** Chinese: find aliases inside each Han run, longest first, without overlaps. */
-function hanMatches(list: Word[], used: Set<number>, index: AliasIndex): Match[] {
+const SEPARATOR = /[\s.\-_'’]/;
+const NON_HAN_WORD_CHAR = /^(?!\p{Script=Han})[\p{L}\p{N}]$/u;
+
+/**
+ * Chinese: finds aliases written with Han characters ("微信", "谷歌邮箱", and mixed ones such as "google邮箱" or
+ * "脸书 messenger") anywhere in the text, longest first, without overlaps; a Latin end of an alias must not
+ * be part of a longer Latin word. Returns the matches and the text with the matched characters blanked.
+ */
+function hanMatches(text: string, index: AliasIndex): { matches: Match[]; rest: string } {
+  // The text without the separators alias keys drop, and where each of its characters came from.
+  const from: number[] = [];
+  let compact = "";
+  for (let i = 0; i < text.length; i++) {
+    if (SEPARATOR.test(text.charAt(i))) continue;
+    compact += text.charAt(i);
+    from.push(i);
+  }
+  const isWordChar = (i: number) => NON_HAN_WORD_CHAR.test(text.charAt(i));
+  const taken = new Array<boolean>(compact.length).fill(false);
   const matches: Match[] = [];
-  list.forEach((word, i) => {
-    if (used.has(i) || !HAN.test(word.key)) return;
-    const taken = new Array<boolean>(word.key.length).fill(false);
-    for (const key of index.hanKeys) {
-      let from = 0;
-      for (;;) {
-        const pos = word.key.indexOf(key, from);
-        if (pos < 0) break;
-        from = pos + 1;
-        if (taken.slice(pos, pos + key.length).some(Boolean)) continue;
-        taken.fill(true, pos, pos + key.length);
-        const entry = index.byKey.get(key);
-        if (entry) matches.push({ target: entry.target, at: word.at + pos, fuzzy: false });
-      }
+  for (const key of index.hanKeys) {
+    for (let pos = compact.indexOf(key); pos >= 0; pos = compact.indexOf(key, pos + 1)) {
+      const start = from[pos] ?? 0;
+      const end = from[pos + key.length - 1] ?? 0;
+      if (taken.slice(pos, pos + key.length).some(Boolean)) continue;
+      if (!HAN.test(key.charAt(0)) && isWordChar(start - 1)) continue;
+      if (!HAN.test(key.charAt(key.length - 1)) && isWordChar(end + 1)) continue;
+      taken.fill(true, pos, pos + key.length);
+      const entry = index.byKey.get(key);
+      if (entry) matches.push({ target: entry.target, at: start, fuzzy: false });
     }
+  }
+  const units = text.split("");
+  taken.forEach((t, k) => {
+    if (t) units[from[k] ?? 0] = " ";
   });
-  return matches;
+  return { matches, rest: units.join("") };
 }
 
 function inflectedMatch(word: Word, index: AliasIndex): AliasEntry | undefined {
@@ -158,9 +185,10 @@ function inflectedMatch(word: Word, index: AliasIndex): AliasEntry | undefined {
   return undefined;
 }
 
+/** The alias a misspelt word most likely means, within the word's typo budget. Han runs are sentences, not words. */
 function closest(word: string, index: AliasIndex, kinds: AliasTarget["kind"][]): AliasEntry | undefined {
   const budget = typoBudget(word.length);
-  if (budget === 0 || QUESTION_WORDS.has(word)) return undefined;
+  if (budget === 0 || QUESTION_WORDS.has(word) || HAN.test(word)) return undefined;
   let best: AliasEntry | undefined;
   let bestDistance = budget + 1;
   for (const entry of index.byKey.values()) {
@@ -174,37 +202,63 @@ function closest(word: string, index: AliasIndex, kinds: AliasTarget["kind"][]):
   return best;
 }
 
-function domainsIn(text: string): { host: string; start: number; end: number }[] {
+/** URLs and host names: with a scheme, with a common top-level domain, or under a domain the KB lists ("discord.gg"). */
+function domainsIn(text: string, kb: KnowledgeBase): { host: string; start: number; end: number }[] {
   const out: { host: string; start: number; end: number }[] = [];
   for (const m of text.matchAll(URL_OR_DOMAIN)) {
     const host = (m[1] ?? "").toLowerCase();
     const tld = (m[2] ?? "").toLowerCase();
     const explicitUrl = /^https?:\/\//i.test(m[0]);
-    if (!explicitUrl && !TLDS.has(tld)) continue;
+    if (!explicitUrl && !TLDS.has(tld) && !kb.serviceForHost(host)) continue;
     out.push({ host, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
   }
   return out;
 }
 
-function suggestionsFor(list: Word[], index: AliasIndex): string[] {
+/** Whether the question asks for a kind of circumvention tool ("vpn", "翻墙", "فیلتر شکن") rather than one. */
+function namesCircumvention(list: Word[]): boolean {
+  return list.some((word, i) => {
+    if (HAN.test(word.key)) return [...CIRCUMVENTION_WORDS].some((w) => word.key.includes(w));
+    let joined = "";
+    for (const next of list.slice(i, i + 3)) {
+      joined += next.key;
+      if (CIRCUMVENTION_WORDS.has(joined)) return true;
+    }
+    return false;
+  });
+}
+
+/**
+ * Services a question that named none may have meant: a word starts one of its aliases (or an alias of four
+ * letters or more starts the word), or is within one edit per three letters of it. Best first, at most 3.
+ */
+function suggestionsFor(list: Word[], used: Set<number>, index: AliasIndex): string[] {
   const scored = new Map<string, number>();
-  for (const word of list) {
-    if (word.key.length < 3 || QUESTION_WORDS.has(word.key)) continue;
+  list.forEach((word, i) => {
+    if (used.has(i) || word.key.length < 3 || QUESTION_WORDS.has(word.key) || HAN.test(word.key)) return;
     for (const entry of index.byKey.values()) {
-      if (entry.target.kind !== "service") continue;
-      const limit = Math.max(2, Math.ceil(entry.key.length / 2));
-      const d = editDistance(word.key, entry.key, limit);
-      const prefix = entry.key.startsWith(word.key) || word.key.startsWith(entry.key) ? -1 : 0;
-      const score = d + prefix;
-      if (d <= limit && score < (scored.get(entry.target.id) ?? Number.POSITIVE_INFINITY)) {
+      if (entry.target.kind !== "service" || entry.key.length < 3) continue;
+      const prefix = entry.key.startsWith(word.key) || (entry.key.length >= 4 && word.key.startsWith(entry.key));
+      const limit = Math.max(1, Math.floor(Math.max(word.key.length, entry.key.length) / 3));
+      const score = prefix ? 0 : editDistance(word.key, entry.key, limit);
+      if (score <= limit && score < (scored.get(entry.target.id) ?? Number.POSITIVE_INFINITY)) {
         scored.set(entry.target.id, score);
       }
     }
-  }
+  });
   return [...scored.entries()]
     .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
     .slice(0, 3)
     .map(([id]) => id);
+}
+
+/** Ways around blocking, purpose-built tools (Tor, Psiphon, ...) before commercial VPNs. At most 3. */
+function circumventionSuggestions(kb: KnowledgeBase): string[] {
+  return kb
+    .circumventionTools()
+    .sort((a, b) => Number(a.category !== "circumvention") - Number(b.category !== "circumvention"))
+    .slice(0, 3)
+    .map((s) => s.id);
 }
 
 /** Understands a free-text question or command arguments. Pure: same input, same answer. */
@@ -215,16 +269,17 @@ export function parseQuestion(input: string, kb: KnowledgeBase): ParsedQuestion 
 
   let domain: string | null = null;
   let service: string | null = null;
-  for (const d of domainsIn(text)) {
+  for (const d of domainsIn(text, kb)) {
     const owner = kb.serviceForHost(d.host);
     if (domain === null) domain = d.host.replace(/^www\./, "");
     if (owner && service === null) service = owner;
     text = `${text.slice(0, d.start)}${" ".repeat(d.end - d.start)}${text.slice(d.end)}`;
   }
 
-  const list = words(normalize(text));
+  const han = hanMatches(normalize(text), index);
+  const list = words(han.rest);
   const exact = exactMatches(list, index);
-  const matches = [...exact.matches, ...hanMatches(list, exact.used, index)];
+  const matches = [...han.matches, ...exact.matches];
   list.forEach((word, i) => {
     if (exact.used.has(i) || HAN.test(word.key)) return;
     const entry = inflectedMatch(word, index);
@@ -277,19 +332,17 @@ export function parseQuestion(input: string, kb: KnowledgeBase): ParsedQuestion 
   }
 
   const understood = service !== null || domain !== null;
-  return {
-    understood,
-    service,
-    domain,
-    country,
-    region,
-    suggestions: understood ? [] : suggestionsFor(list, index),
-  };
+  let suggestions: string[] = [];
+  if (!understood) {
+    suggestions = namesCircumvention(list) ? circumventionSuggestions(kb) : suggestionsFor(list, exact.used, index);
+  }
+  return { understood, service, domain, country, region, suggestions };
 }
 
 /** A two-letter ISO code standing alone: "whatsapp cn", "/status telegram IR". */
 function countryCode(text: string, kb: KnowledgeBase): string | null {
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}])([A-Za-z]{2})(?![\p{L}\p{N}])/gu)) {
+  // Not a letter pair inside a contraction: "I've" is not Venezuela.
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}'’])([A-Za-z]{2})(?![\p{L}\p{N}'’])/gu)) {
     const raw = m[1] ?? "";
     const code = raw.toUpperCase();
     if (!kb.country(code)) continue;

@@ -45,14 +45,20 @@ const STATUS_MARK: Record<ServiceStatusValue, string> = {
 
 const localized = (text: Localized, lang: Lang) => text[lang] ?? text.en;
 
-/** "2009", "September 2017", "25 September 2017", or a timestamp to the minute in UTC. */
-export function formatDate(value: string, lang: Lang): string {
+/**
+ * "2009", "September 2017", "25 September 2017", or a timestamp to the minute in UTC. `inline` is for a
+ * date inside a sentence ("since September 2017"), where Russian declines the month as after a day.
+ */
+export function formatDate(value: string, lang: Lang, options: { inline?: boolean } = {}): string {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2}):(\d{2}))?/.exec(value);
   if (!m) return value;
   const [, year, month, day, hour, minute] = m;
   if (!month) return year ?? value;
   const monthName = t(lang, `date.month.${Number(month)}` as MessageKey);
-  if (!day) return t(lang, "date.monthYear", { month: monthName, year: year ?? "" });
+  if (!day) {
+    const monthAlone = options.inline ? monthName : t(lang, `date.monthAlone.${Number(month)}` as MessageKey);
+    return t(lang, "date.monthYear", { monthAlone, year: year ?? "" });
+  }
   const date = t(lang, "date.dayMonthYear", { day: Number(day), month: monthName, year: year ?? "" });
   return hour ? `${date} ${hour}:${minute} UTC` : date;
 }
@@ -66,7 +72,7 @@ export function placeName(kb: KnowledgeBase, country: string, region: string | n
   const c = kb.country(country);
   const countryName = c ? c.name[lang] : country;
   const r = region ? kb.region(country, region) : undefined;
-  return r ? `${r.name[lang]}${t(lang, "list.separator")}${countryName}` : countryName;
+  return r ? t(lang, "place.regionCountry", { region: r.name[lang], country: countryName }) : countryName;
 }
 
 const link = (url: string, lang: Lang) =>
@@ -111,7 +117,7 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
     lines.push(
       `${STATUS_MARK[answer.status]} <b>${tHtml(lang, "answer.title", { service: name, place, status })}</b>`,
     );
-    const since = answer.since ? t(lang, "answer.since", { since: formatDate(answer.since, lang) }) : null;
+    const since = answer.since ? t(lang, "answer.since", { since: formatDate(answer.since, lang, { inline: true }) }) : null;
     const checked = answer.checkedAt
       ? t(lang, "answer.checked", { checkedAt: formatDate(answer.checkedAt, lang) })
       : null;
@@ -131,7 +137,7 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
       lines.push(
         tHtml(lang, "answer.noMeasurementHistory", {
           status,
-          since: formatDate(answer.since, lang),
+          since: formatDate(answer.since, lang, { inline: true }),
           source: link(answer.event.source, lang),
         }),
       );

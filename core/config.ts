@@ -30,29 +30,26 @@ export class ConfigError extends Error {
   }
 }
 
-const optional = (schema: z.ZodType<string>) =>
-  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
-
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 
 const env = z.object({
-  BOT_TOKEN: optional(
-    z
-      .string()
-      .regex(
-        /^\d{5,}:[A-Za-z0-9_-]{30,}$/,
-        "is not a Telegram bot token (digits, a colon, then 30+ characters)",
-      ),
-  ),
-  TELEGRAM_API_ROOT: optional(httpUrl),
-  WEBHOOK_URL: optional(z.url({ protocol: /^https$/, error: "must be an https:// URL" })),
-  WEBHOOK_SECRET: optional(
-    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z, a-z, 0-9, _ and -"),
-  ),
+  BOT_TOKEN: z
+    .string()
+    .regex(
+      /^\d{5,}:[A-Za-z0-9_-]{30,}$/,
+      "is not a Telegram bot token (digits, a colon, then 30+ characters)",
+    )
+    .optional(),
+  TELEGRAM_API_ROOT: httpUrl.optional(),
+  WEBHOOK_URL: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    .optional(),
   STORE_URL: z
     .string()
     .default(DEFAULT_STORE_URL)
-    .refine((v) => /^(memory:|sqlite:\/\/.+|redis:\/\/.+|rediss:\/\/.+)$/.test(v), {
+    .refine((v) => /^(memory:|sqlite:\/\/.+|redis:\/\/.+)$/.test(v), {
       message: "must be memory:, sqlite://PATH or redis://HOST:PORT",
     }),
   DEFAULT_COUNTRY: z
@@ -74,7 +71,11 @@ const env = z.object({
 });
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = env.safeParse(source);
+  // An empty variable (`STORE_URL= npm start`) means unset, as in most shells' idiom.
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ""),
+  );
+  const parsed = env.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })),

@@ -65,15 +65,30 @@ export const en = {
   "date.month.10": "October",
   "date.month.11": "November",
   "date.month.12": "December",
-  "date.monthYear": "{month} {year}",
+  // A month named on its own ("September 2017"); Russian declines it differently after a day.
+  "date.monthAlone.1": "January",
+  "date.monthAlone.2": "February",
+  "date.monthAlone.3": "March",
+  "date.monthAlone.4": "April",
+  "date.monthAlone.5": "May",
+  "date.monthAlone.6": "June",
+  "date.monthAlone.7": "July",
+  "date.monthAlone.8": "August",
+  "date.monthAlone.9": "September",
+  "date.monthAlone.10": "October",
+  "date.monthAlone.11": "November",
+  "date.monthAlone.12": "December",
+  "date.monthYear": "{monthAlone} {year}",
   "date.dayMonthYear": "{day} {month} {year}",
+  "place.regionCountry": "{region}, {country}",
   "list.separator": ", ",
 
   "bot.welcome":
-    "Hello! Ask me whether a service is blocked, for example \"is WhatsApp blocked in China?\". I answer from network probes and a knowledge base of censorship history, and I say unknown when I do not know. Default country: {country}.",
+    'Hello! Ask me whether a service is blocked, for example "is WhatsApp blocked in China?". I answer from network probes and a knowledge base of censorship history, and I say unknown when I do not know. Default country: {country}.',
   "bot.help":
     'Ask in your own words: "is Telegram blocked in Iran?", "YouTube Russia", or send a link. Commands: /start, /help.',
-  "console.intro": "isblocked console: ask a question (e.g. is whatsapp blocked in china?), or type exit to quit.",
+  "console.intro":
+    "isblocked console: ask a question (e.g. is whatsapp blocked in china?), or type exit to quit.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Answer } from "../../bot/answer.js";
 import { formatDate, htmlToPlainText, renderAnswer } from "../../bot/render.js";
-import type { KbEvent } from "../../kb/schema.js";
+import type { KbEvent, Lang } from "../../kb/schema.js";
 import { miniKb } from "../helpers.js";
 
 const kb = miniKb();
@@ -154,5 +154,24 @@ describe("htmlToPlainText", () => {
     expect(
       htmlToPlainText('<b>A &amp; B</b> (<a href="https://x.example/?a=1&amp;b=2">source</a>) &lt;3'),
     ).toBe("A & B (source: https://x.example/?a=1&b=2) <3");
+  });
+});
+
+describe("other languages", () => {
+  it.each([
+    ["ru", "2017-09", "сентябрь 2017 г."],
+    ["ru", "2017-09", "сентября 2017 г.", true],
+    ["ru", "2017-09-25", "25 сентября 2017 г."],
+    ["zh-Hans", "2017-09-25", "2017年9月25日"],
+    ["zh-Hant", "2017-09", "2017年9月"],
+    ["fa", "2017-09-25", "25 سپتامبر 2017"],
+  ] as [Lang, string, string, boolean?][])("%s formats %s as %s", (lang, input, expected, inline = false) => {
+    expect(formatDate(input, lang, { inline })).toBe(expected);
+  });
+
+  it("names a region before its country in Russian and after it in Chinese", () => {
+    const answer: Answer = { ...base, service: "safechat", region: "beijing" };
+    expect(renderAnswer(kb, answer, "ru").split("\n")[0]).toContain("Пекин, Китай");
+    expect(renderAnswer(kb, answer, "zh-Hans").split("\n")[0]).toContain("中国北京");
   });
 });

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { createServer } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { KeyvSqlite } from "@keyv/sqlite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_STORE_URL, openKv, openStore, parseStoreUrl } from "../../store/open.js";
 import { StoreError, StoreUrlError } from "../../store/types.js";
 import { freshNamespace, REDIS_URL, tempDir, withRedis } from "./fixtures.js";
@@ -16,6 +16,35 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((done) => server.close(() => done()));
   if (address === null || typeof address === "string") throw new Error("no TCP address");
   return address.port;
+}
+
+/** A TCP relay to `target` that a test can cut and restore, to take a running Redis "down" for one client. */
+async function startRelay(target: URL, port = 0): Promise<{ url: string; stop: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {}); // a cut relay resets its sockets: expected here
+  };
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    track(client);
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((done) => server.listen(port, "127.0.0.1", done));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no TCP address");
+  const url = new URL(target);
+  url.hostname = "127.0.0.1";
+  url.port = String(address.port);
+  return {
+    url: url.toString(),
+    stop: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -163,6 +192,34 @@ describe.skipIf(REDIS_URL === undefined)(
       } finally {
         await withRedis(url, (client) => client.del(`${namespace}:k`));
         await kv.close();
+      }
+    });
+
+    it("rejects calls while the connection is down, and works again once it is back", async () => {
+      const redis = new URL(REDIS_URL ?? "");
+      const relay = await startRelay(redis);
+      const events: unknown[] = [];
+      const namespace = freshNamespace();
+      const kv = await openKv(relay.url, { namespace, onError: (error) => events.push(error) });
+      let restored: Awaited<ReturnType<typeof startRelay>> | undefined;
+      try {
+        await kv.set("k", "before");
+        await relay.stop();
+        await vi.waitFor(() => expect(events.length).toBeGreaterThan(0));
+        const started = Date.now();
+        await expect(kv.get("k")).rejects.toThrow(StoreError);
+        await expect(kv.update("k", () => "during")).rejects.toThrow(StoreError);
+        expect(Date.now() - started).toBeLessThan(1000);
+
+        restored = await startRelay(redis, Number(new URL(relay.url).port));
+        await vi.waitFor(async () => expect(await kv.get("k")).toBe("before"), {
+          timeout: 5000,
+          interval: 100,
+        });
+        await kv.delete("k");
+      } finally {
+        await kv.close();
+        await restored?.stop();
       }
     });
   },

@@ -69,7 +69,7 @@ describe.each(BACKENDS)("two processes on one $kind store", (backend) => {
       );
       for (const worker of workers) expect(await worker.nextLine()).toBe("ready");
       // Both open before either writes, so their updates really overlap.
-      for (const worker of workers) worker.child.stdin.write("go\n");
+      for (const worker of workers) worker.child.stdin.end("go\n");
       const results = await Promise.all(
         workers.map(async (w) => JSON.parse(await w.nextLine()) as { added: number; ms: number }),
       );
@@ -88,24 +88,32 @@ describe.each(BACKENDS)("two processes on one $kind store", (backend) => {
         await store.close();
       }
     }, 60_000);
+  });
+});
 
-    it.runIf(backend.kind === "sqlite")(
-      "keeps an acknowledged write when the writing process is killed",
-      async () => {
-        const namespace = freshNamespace();
-        const worker = new Worker(["hold", url, namespace, "acknowledged", "survives"]);
-        expect(await worker.nextLine()).toBe("written");
-        worker.child.kill("SIGKILL");
-        await worker.exited();
-        expect(worker.child.signalCode).toBe("SIGKILL");
+describe("a SQLite writer killed with SIGKILL", () => {
+  const backend = sqliteBackend();
+  let url = "";
+  beforeAll(async () => {
+    url = await backend.start();
+  });
+  afterAll(async () => {
+    await backend.stop();
+  });
 
-        const kv = await openKv(url, { namespace });
-        try {
-          expect(await kv.get("acknowledged")).toBe("survives");
-        } finally {
-          await kv.close();
-        }
-      },
-    );
+  it("keeps an acknowledged write", async () => {
+    const namespace = freshNamespace();
+    const worker = new Worker(["hold", url, namespace, "acknowledged", "survives"]);
+    expect(await worker.nextLine()).toBe("written");
+    worker.child.kill("SIGKILL");
+    await worker.exited();
+    expect(worker.child.signalCode).toBe("SIGKILL");
+
+    const kv = await openKv(url, { namespace });
+    try {
+      expect(await kv.get("acknowledged")).toBe("survives");
+    } finally {
+      await kv.close();
+    }
   });
 });

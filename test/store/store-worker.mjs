@@ -50,6 +50,7 @@ function nextLine(expected) {
     const lines = createInterface({ input: process.stdin });
     lines.once("line", (line) => {
       lines.close();
+      process.stdin.destroy(); // an open stdin would keep this process alive after its work
       if (line.trim() === expected) resolve();
       else reject(new Error(`store-worker: expected "${expected}", got "${line}"`));
     });

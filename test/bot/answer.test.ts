@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import type { ServiceStatus } from "../../analysis/types.js";
+import { buildAnswer } from "../../bot/answer.js";
+import { ask, askJson } from "../../bot/ask.js";
+import { parseQuestion } from "../../bot/parse.js";
+import { openStore } from "../../store/open.js";
+import { miniKb } from "../helpers.js";
+
+const kb = miniKb();
+
+const measured = (service: string, status: ServiceStatus["status"]): ServiceStatus => ({
+  service,
+  country: "CN",
+  status,
+  mechanism: status === "accessible" ? null : "tls",
+  since: "2026-11-20T08:00:00.000Z",
+  checkedAt: "2026-11-21T10:00:00.000Z",
+  features: [{ feature: "text", status: status === "accessible" ? "ok" : "blocked", mechanism: null }],
+  regions: [],
+  confidence: 1,
+});
+
+async function context() {
+  const store = await openStore("memory:");
+  return { kb, store, defaultCountry: "CN" };
+}
+
+describe("buildAnswer", () => {
+  it("answers from history when nothing was measured, and says so", async () => {
+    const answer = await buildAnswer(parseQuestion("is chatapp blocked", kb), await context());
+    expect(answer).toMatchObject({
+      service: "chatapp",
+      country: "CN",
+      status: "blocked",
+      basis: "history",
+      since: "2017-09-25",
+      checkedAt: null,
+    });
+    expect(answer.event?.source).toBe("https://example.org/b");
+    expect(answer.history.map((e) => e.date)).toEqual(["2017-09-25", "2017-07"]);
+  });
+
+  it("prefers a confirmed measurement over history", async () => {
+    const ctx = await context();
+    await ctx.store.putStatus(measured("chatapp", "partial"));
+    const answer = await buildAnswer(parseQuestion("chatapp china", kb), ctx);
+    expect(answer).toMatchObject({
+      status: "partial",
+      basis: "measurement",
+      checkedAt: "2026-11-21T10:00:00.000Z",
+    });
+  });
+
+  it("orders alternatives by what works, then by privacy, and lists circumvention only when blocked", async () => {
+    const ctx = await context();
+    await ctx.store.putStatus(measured("openchat", "accessible"));
+    await ctx.store.putStatus(measured("safechat", "accessible"));
+    const blocked = await buildAnswer(parseQuestion("chatapp", kb), ctx);
+    expect(blocked.alternatives.map((a) => [a.service, a.status, a.e2ee])).toEqual([
+      ["safechat", "accessible", "yes"],
+      ["openchat", "accessible", "no"],
+    ]);
+    expect(blocked.circumvention.map((c) => c.service)).toEqual(["tunnel"]);
+
+    await ctx.store.putStatus(measured("chatapp", "accessible"));
+    const fine = await buildAnswer(parseQuestion("chatapp", kb), ctx);
+    expect(fine.circumvention).toEqual([]);
+  });
+
+  it("says unknown, with no basis, for a service with neither measurement nor history", async () => {
+    const answer = await buildAnswer(parseQuestion("safechat in germany", kb), await context());
+    expect(answer).toMatchObject({ service: "safechat", country: "DE", status: "unknown", basis: "none" });
+  });
+
+  it("uses the default country only when the question names none", async () => {
+    const ctx = { ...(await context()), defaultCountry: "DE" };
+    expect((await buildAnswer(parseQuestion("chatapp", kb), ctx)).country).toBe("DE");
+    expect((await buildAnswer(parseQuestion("chatapp in china", kb), ctx)).country).toBe("CN");
+  });
+});
+
+describe("askJson", () => {
+  it("has exactly the contract's fields plus basis, mechanism and suggestions", async () => {
+    const json = askJson(await ask("chatapp in beijing", "en", await context()));
+    expect(Object.keys(json).sort()).toEqual(
+      [
+        "alternatives",
+        "basis",
+        "checkedAt",
+        "country",
+        "domain",
+        "features",
+        "mechanism",
+        "region",
+        "service",
+        "since",
+        "status",
+        "suggestions",
+        "text",
+        "understood",
+      ].sort(),
+    );
+    expect(json).toMatchObject({ service: "chatapp", country: "CN", region: "beijing", status: "blocked" });
+    expect(json.text).not.toMatch(/<\/?[bi]>/);
+  });
+});

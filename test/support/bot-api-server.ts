@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+// A real HTTP Bot API server on loopback: enough of Telegram's API for the bot to connect, poll and reply.
+// Tests queue updates and read back every call the bot made.
+
+export interface RecordedCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+export interface BotApiServer {
+  apiRoot: string;
+  calls: RecordedCall[];
+  queueUpdate(update: Record<string, unknown>): void;
+  /** Resolves with the first call of `method` that matches, waiting for it if need be. */
+  waitForCall(method: string, timeoutMs?: number): Promise<RecordedCall>;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text === "") return {};
+  if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(text);
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+export async function startBotApiServer(token: string): Promise<BotApiServer> {
+  const calls: RecordedCall[] = [];
+  const pending: Record<string, unknown>[] = [];
+  const waiters: { method: string; resolve: (c: RecordedCall) => void }[] = [];
+  let nextMessageId = 1;
+
+  const result = (method: string, payload: Record<string, unknown>): unknown => {
+    switch (method) {
+      case "getMe":
+        return { id: 1000, is_bot: true, first_name: "isblocked", username: "isblocked_test_bot" };
+      case "deleteWebhook":
+      case "setWebhook":
+      case "setMyCommands":
+        return true;
+      case "sendMessage":
+        return {
+          message_id: nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(payload.chat_id), type: "private" },
+          text: payload.text,
+        };
+      default:
+        return true;
+    }
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+    const payload = await readBody(req);
+    res.setHeader("content-type", "application/json");
+    if (!match || match[1] !== token) {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ ok: false, error_code: 401, description: "Unauthorized" }));
+      return;
+    }
+    const method = match[2] ?? "";
+    if (method === "getUpdates") {
+      const offset = Number(payload.offset ?? 0);
+      const due = () => pending.filter((u) => Number(u.update_id) >= offset);
+      // Long polling, shortened: hold the request briefly when there is nothing to deliver.
+      for (let i = 0; i < 10 && due().length === 0 && server.listening; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      res.end(JSON.stringify({ ok: true, result: due() }));
+      return;
+    }
+    const call = { method, payload };
+    calls.push(call);
+    for (const w of waiters.filter((w) => w.method === method)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(call);
+    }
+    res.end(JSON.stringify({ ok: true, result: result(method, payload) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    calls,
+    queueUpdate: (update) => pending.push(update),
+    waitForCall: (method, timeoutMs = 10_000) => {
+      const seen = calls.find((c) => c.method === method);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no ${method} call within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          method,
+          resolve: (c) => {
+            clearTimeout(timer);
+            resolve(c);
+          },
+        });
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
