@@ -44,6 +44,16 @@ export interface Answer extends KnownStatus {
 
 const HISTORY_SHOWN = 3;
 
+export const NOTHING_KNOWN: KnownStatus = {
+  status: "unknown",
+  basis: "none",
+  since: null,
+  checkedAt: null,
+  mechanism: null,
+  features: [],
+  event: null,
+};
+
 /** The status users should be told: a confirmed measurement, else the latest dated event, else unknown. */
 export async function knownStatus(kb: KnowledgeBase, store: Store, target: Target): Promise<KnownStatus> {
   const measured = await store.getStatus(target);
@@ -70,15 +80,7 @@ export async function knownStatus(kb: KnowledgeBase, store: Store, target: Targe
       event: latest,
     };
   }
-  return {
-    status: "unknown",
-    basis: "none",
-    since: null,
-    checkedAt: null,
-    mechanism: null,
-    features: [],
-    event: null,
-  };
+  return NOTHING_KNOWN;
 }
 
 const reachability: Record<ServiceStatusValue, number> = {
@@ -133,13 +135,7 @@ export async function buildAnswer(parsed: ParsedQuestion, ctx: AnswerContext): P
   if (!service) {
     return {
       ...base,
-      status: "unknown",
-      basis: "none",
-      since: null,
-      checkedAt: null,
-      mechanism: null,
-      features: [],
-      event: null,
+      ...NOTHING_KNOWN,
       history: [],
       alternatives: [],
       circumvention: [],

@@ -16,18 +16,21 @@ export interface ParsedQuestion {
   suggestions: string[];
 }
 
-// Words of the question itself that are never a service or a country, in the four languages; kept out of
-// typo matching so "blocked" is never read as a misspelt service.
+// Words of the question itself, and of networks in general, that are never a service or a place, in the
+// four languages; kept out of typo matching so "blocked" is never read as a misspelt service, nor "router"
+// as Reuters.
 const QUESTION_WORDS = new Set(
   [
     "is blocked block blocking banned ban censored censorship in inside the a an can could i we you use using",
     "does do did work working works still accessible available access down up open reach reachable there",
     "it now today currently right from on at to of for with and or my our status check whether if what",
-    "which why how where when app site website web service please tell me about any still still",
+    "which why how where when app apps site sites website web service please tell me about any what's",
+    "internet online offline wifi router network connection phone mobile message messages email link",
     "заблокирован заблокирована заблокировано заблокированы блокировка блокируют работает работают",
     "можно ли в во на из есть ли сейчас доступен доступна доступно открывается пользоваться как почему",
-    "что какой какая какие где",
+    "что какой какая какие где интернет сайт сайты приложение канал каналы видео роутер сеть",
     "آیا در فیلتر است هست شده میشه میشود کار میکند میکنه دسترسی مسدود باز بسته از برای با چرا کدام",
+    "الان هنوز امروز اینترنت سایت برنامه",
   ]
     .join(" ")
     .split(/\s+/)
@@ -37,9 +40,20 @@ const QUESTION_WORDS = new Set(
 // Words for a kind of tool rather than one tool: "which VPN works in Iran?" is answered with suggestions of
 // ways around blocking, not with one service.
 const CIRCUMVENTION_WORDS = new Set(
-  ["vpn", "vpns", "proxy", "proxies", "впн", "прокси", "翻墙", "翻牆", "梯子", "فیلترشکن", "وی پی ان", "پروکسی"].map(
-    aliasKey,
-  ),
+  [
+    "vpn",
+    "vpns",
+    "proxy",
+    "proxies",
+    "впн",
+    "прокси",
+    "翻墙",
+    "翻牆",
+    "梯子",
+    "فیلترشکن",
+    "وی پی ان",
+    "پروکسی",
+  ].map(aliasKey),
 );
 
 // Country codes that are also common words: read as a code only when written in capitals.
@@ -93,7 +107,10 @@ function words(text: string): Word[] {
   return out;
 }
 
-const WORD = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{M}\p{N}])+(?:['’](?:(?!\p{Script=Han})\p{L})+)?/gu;
+const WORD =
+  /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{M}\p{N}])+(?:['’](?:(?!\p{Script=Han})\p{L})+)?/gu;
+
+const LATIN_WORD = /^[\p{Script=Latin}\p{N}]+$/u;
 
 // Russian nouns decline: "в телеграме", "из России". Aliases list the common forms; this catches the rest.
 const RUSSIAN_ENDINGS = ["ами", "ями", "ом", "ем", "ой", "ей", "ах", "ях", "е", "а", "у", "ю", "и", "ы", "я"];
@@ -185,7 +202,11 @@ function inflectedMatch(word: Word, index: AliasIndex): AliasEntry | undefined {
   return undefined;
 }
 
-/** The alias a misspelt word most likely means, within the word's typo budget. Han runs are sentences, not words. */
+/**
+ * The alias a misspelt word most likely means: within the word's typo budget, and starting with the same
+ * letter (misspellings rarely change the first letter; "email" is not a misspelt "gmail"). Han runs are
+ * sentences, not words.
+ */
 function closest(word: string, index: AliasIndex, kinds: AliasTarget["kind"][]): AliasEntry | undefined {
   const budget = typoBudget(word.length);
   if (budget === 0 || QUESTION_WORDS.has(word) || HAN.test(word)) return undefined;
@@ -193,6 +214,7 @@ function closest(word: string, index: AliasIndex, kinds: AliasTarget["kind"][]):
   let bestDistance = budget + 1;
   for (const entry of index.byKey.values()) {
     if (!kinds.includes(entry.target.kind) || typoBudget(entry.key.length) === 0) continue;
+    if (entry.key.charAt(0) !== word.charAt(0)) continue;
     const d = editDistance(word, entry.key, bestDistance - 1);
     if (d < bestDistance) {
       best = entry;
@@ -202,7 +224,7 @@ function closest(word: string, index: AliasIndex, kinds: AliasTarget["kind"][]):
   return best;
 }
 
-/** URLs and host names: with a scheme, with a common top-level domain, or under a domain the KB lists ("discord.gg"). */
+/** URLs and host names: with a scheme, a common top-level domain, or under a KB domain ("discord.gg"). */
 function domainsIn(text: string, kb: KnowledgeBase): { host: string; start: number; end: number }[] {
   const out: { host: string; start: number; end: number }[] = [];
   for (const m of text.matchAll(URL_OR_DOMAIN)) {
@@ -229,16 +251,21 @@ function namesCircumvention(list: Word[]): boolean {
 }
 
 /**
- * Services a question that named none may have meant: a word starts one of its aliases (or an alias of four
- * letters or more starts the word), or is within one edit per three letters of it. Best first, at most 3.
+ * Services a question that named none may have meant: a word of four letters or more starts one of its
+ * aliases (or an alias of four letters or more starts the word), or is within one edit per three letters of
+ * it. Best first, at most 3. Shorter words are too short to guess from: "get" is not a misspelt "gpt".
  */
 function suggestionsFor(list: Word[], used: Set<number>, index: AliasIndex): string[] {
   const scored = new Map<string, number>();
+  const tried = new Set<string>();
   list.forEach((word, i) => {
-    if (used.has(i) || word.key.length < 3 || QUESTION_WORDS.has(word.key) || HAN.test(word.key)) return;
+    if (used.has(i) || word.key.length < 4 || QUESTION_WORDS.has(word.key) || HAN.test(word.key)) return;
+    if (tried.has(word.key)) return;
+    tried.add(word.key);
     for (const entry of index.byKey.values()) {
       if (entry.target.kind !== "service" || entry.key.length < 3) continue;
-      const prefix = entry.key.startsWith(word.key) || (entry.key.length >= 4 && word.key.startsWith(entry.key));
+      const prefix =
+        entry.key.startsWith(word.key) || (entry.key.length >= 4 && word.key.startsWith(entry.key));
       const limit = Math.max(1, Math.floor(Math.max(word.key.length, entry.key.length) / 3));
       const score = prefix ? 0 : editDistance(word.key, entry.key, limit);
       if (score <= limit && score < (scored.get(entry.target.id) ?? Number.POSITIVE_INFINITY)) {
@@ -290,10 +317,17 @@ export function parseQuestion(input: string, kb: KnowledgeBase): ParsedQuestion 
   });
 
   const has = (kind: AliasTarget["kind"]) => matches.some((m) => m.target.kind === kind);
+  // Long messages repeat words: look each one up once.
+  const tried = new Map<string, AliasEntry | undefined>();
+  const fuzzy = (key: string, kinds: AliasTarget["kind"][]) => {
+    const id = `${kinds.join()}:${key}`;
+    if (!tried.has(id)) tried.set(id, closest(key, index, kinds));
+    return tried.get(id);
+  };
   if (service === null && !has("service")) {
     list.forEach((word, i) => {
       if (exact.used.has(i)) return;
-      const entry = closest(word.key, index, ["service"]);
+      const entry = fuzzy(word.key, ["service"]);
       if (entry) {
         matches.push({ target: entry.target, at: word.at, fuzzy: true });
         exact.used.add(i);
@@ -316,13 +350,17 @@ export function parseQuestion(input: string, kb: KnowledgeBase): ParsedQuestion 
   }
   if (country === null) country = countryCode(text, kb);
   if (country === null) {
+    // A misspelt place: "chinaa", "bejing", "tehram". Latin script only: Russian and Persian place names are
+    // listed with their inflected forms, and ordinary words sit one edit from them ("канале" and "Канаде").
     for (const [i, word] of list.entries()) {
-      if (exact.used.has(i)) continue;
-      const entry = closest(word.key, index, ["country"]);
-      if (entry?.target.kind === "country") {
-        country = entry.target.code;
-        break;
+      if (exact.used.has(i) || !LATIN_WORD.test(word.key)) continue;
+      const entry = fuzzy(word.key, ["country", "region"]);
+      if (entry?.target.kind === "country") country = entry.target.code;
+      if (entry?.target.kind === "region") {
+        country = entry.target.country;
+        region = entry.target.id;
       }
+      if (entry) break;
     }
   }
 
@@ -334,19 +372,26 @@ export function parseQuestion(input: string, kb: KnowledgeBase): ParsedQuestion 
   const understood = service !== null || domain !== null;
   let suggestions: string[] = [];
   if (!understood) {
-    suggestions = namesCircumvention(list) ? circumventionSuggestions(kb) : suggestionsFor(list, exact.used, index);
+    suggestions = namesCircumvention(list)
+      ? circumventionSuggestions(kb)
+      : suggestionsFor(list, exact.used, index);
   }
   return { understood, service, domain, country, region, suggestions };
 }
 
-/** A two-letter ISO code standing alone: "whatsapp cn", "/status telegram IR". */
+/**
+ * A two-letter ISO code standing alone: "whatsapp cn", "/status telegram IR". A code that is also a word
+ * ("in", "by") counts only in capitals, and not when the whole question is in capitals ("IS IT BLOCKED IN
+ * MY CITY").
+ */
 function countryCode(text: string, kb: KnowledgeBase): string | null {
+  const shouting = !/\p{Ll}/u.test(text);
   // Not a letter pair inside a contraction: "I've" is not Venezuela.
   for (const m of text.matchAll(/(?<![\p{L}\p{N}'’])([A-Za-z]{2})(?![\p{L}\p{N}'’])/gu)) {
     const raw = m[1] ?? "";
     const code = raw.toUpperCase();
     if (!kb.country(code)) continue;
-    if (raw !== code && CODES_THAT_ARE_WORDS.has(raw.toLowerCase())) continue;
+    if ((raw !== code || shouting) && CODES_THAT_ARE_WORDS.has(raw.toLowerCase())) continue;
     return code;
   }
   return null;

@@ -117,7 +117,9 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
     lines.push(
       `${STATUS_MARK[answer.status]} <b>${tHtml(lang, "answer.title", { service: name, place, status })}</b>`,
     );
-    const since = answer.since ? t(lang, "answer.since", { since: formatDate(answer.since, lang, { inline: true }) }) : null;
+    const since = answer.since
+      ? t(lang, "answer.since", { since: formatDate(answer.since, lang, { inline: true }) })
+      : null;
     const checked = answer.checkedAt
       ? t(lang, "answer.checked", { checkedAt: formatDate(answer.checkedAt, lang) })
       : null;

@@ -26,9 +26,12 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   return prev[b.length] ?? max + 1;
 }
 
-/** How many edits a word of this length may carry and still be read as a misspelling. */
+/**
+ * How many edits a word of this length may carry and still be read as a misspelling. Words under five
+ * letters get none: too many ordinary ones sit one edit from a short name ("like", "live", "link" from
+ * "line"). Longer ones get one: two edits reach ordinary words too ("messages" from "messenger",
+ * "expression" from "expressvpn"); the knowledge base lists the common worse misspellings as aliases.
+ */
 export function typoBudget(length: number): number {
-  if (length < 4) return 0;
-  if (length < 7) return 1;
-  return 2;
+  return length < 5 ? 0 : 1;
 }

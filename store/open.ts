@@ -5,7 +5,6 @@ import { openRedisKv, redactPassword } from "./kv/redis.js";
 import { openSqliteKv } from "./kv/sqlite.js";
 import { type AtomicKv, type Store, StoreUrlError } from "./types.js";
 
-export const DEFAULT_STORE_URL = "sqlite://./data/isblocked.sqlite";
 /** Prefix of every key, so several deployments (or test runs) can share one Redis database. */
 export const DEFAULT_NAMESPACE = "isblocked";
 

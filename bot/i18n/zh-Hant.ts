@@ -1,4 +1,5 @@
 import type { Messages } from "./en.js";
+import { chineseDates } from "./zh-Hans.js";
 
 export const zhHant: Messages = {
   "status.accessible": "可連線",
@@ -51,32 +52,7 @@ export const zhHant: Messages = {
   "answer.didYouMean": "你是不是指：{suggestions}？",
   "answer.tryExample": "試試這樣問：「WhatsApp在中國被封鎖了嗎？」",
 
-  "date.month.1": "1月",
-  "date.month.2": "2月",
-  "date.month.3": "3月",
-  "date.month.4": "4月",
-  "date.month.5": "5月",
-  "date.month.6": "6月",
-  "date.month.7": "7月",
-  "date.month.8": "8月",
-  "date.month.9": "9月",
-  "date.month.10": "10月",
-  "date.month.11": "11月",
-  "date.month.12": "12月",
-  "date.monthAlone.1": "1月",
-  "date.monthAlone.2": "2月",
-  "date.monthAlone.3": "3月",
-  "date.monthAlone.4": "4月",
-  "date.monthAlone.5": "5月",
-  "date.monthAlone.6": "6月",
-  "date.monthAlone.7": "7月",
-  "date.monthAlone.8": "8月",
-  "date.monthAlone.9": "9月",
-  "date.monthAlone.10": "10月",
-  "date.monthAlone.11": "11月",
-  "date.monthAlone.12": "12月",
-  "date.monthYear": "{year}年{monthAlone}",
-  "date.dayMonthYear": "{year}年{month}{day}日",
+  ...chineseDates,
   "place.regionCountry": "{country}{region}",
   "list.separator": "、",
 

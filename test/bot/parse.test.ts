@@ -11,7 +11,10 @@ interface Phrasing {
   region: string | null;
   domain?: string | null;
   understood?: false;
-  /** "circumvention": every suggestion is a way around blocking, and there is at least one; else ids that must be among the suggestions. */
+  /**
+   * "circumvention": every suggestion is a way around blocking, and there is at least one. A list: ids that
+   * must be among the suggestions.
+   */
   suggests?: "circumvention" | string[];
 }
 
@@ -59,6 +62,7 @@ describe("the phrasing table", () => {
       if (p.service !== null) expect(kb.service(p.service), p.q).toBeDefined();
       if (p.country !== null) expect(kb.country(p.country), p.q).toBeDefined();
       if (p.region !== null) expect(kb.region(p.country ?? "", p.region), p.q).toBeDefined();
+      if (Array.isArray(p.suggests)) for (const id of p.suggests) expect(kb.service(id), p.q).toBeDefined();
     }
   });
 });
@@ -99,14 +103,19 @@ describe("parseQuestion", () => {
     const long = "whatsapp ".repeat(1_200).slice(0, 10_000);
     expect(long.length).toBe(10_000);
     expect(parseQuestion(long, kb).service).toBe("whatsapp");
-    const noise = Array.from({ length: 10_000 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join("");
+    const noise = Array.from({ length: 10_000 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join(
+      "",
+    );
     expect(() => parseQuestion(noise, kb)).not.toThrow();
     const han = "微信在中国被封了吗".repeat(1_200).slice(0, 10_000);
     expect(parseQuestion(han, kb).service).toBe("wechat");
   });
 
   it("reads through zero-width characters and bidi overrides", () => {
-    expect(parseQuestion("whats\u200bapp in chi\u200dna", kb)).toMatchObject({ service: "whatsapp", country: "CN" });
+    expect(parseQuestion("whats\u200bapp in chi\u200dna", kb)).toMatchObject({
+      service: "whatsapp",
+      country: "CN",
+    });
     expect(parseQuestion("\u202etelegram\u202c in \u2066iran\u2069", kb)).toMatchObject({
       service: "telegram",
       country: "IR",
@@ -115,7 +124,14 @@ describe("parseQuestion", () => {
       service: "whatsapp",
       country: "IR",
     });
-    for (const q of ["\u202e", "\u200b\u200c\u200d\u2060", "\u202e\u202d\u202a\u202b\u202c", "", "   ", "?!"]) {
+    for (const q of [
+      "\u202e",
+      "\u200b\u200c\u200d\u2060",
+      "\u202e\u202d\u202a\u202b\u202c",
+      "",
+      "   ",
+      "?!",
+    ]) {
       expect(() => parseQuestion(q, kb), JSON.stringify(q)).not.toThrow();
       expect(parseQuestion(q, kb).understood).toBe(false);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Answer } from "../../bot/answer.js";
+import { type Answer, NOTHING_KNOWN } from "../../bot/answer.js";
 import { formatDate, htmlToPlainText, renderAnswer } from "../../bot/render.js";
 import type { KbEvent, Lang } from "../../kb/schema.js";
 import { miniKb } from "../helpers.js";
@@ -14,13 +14,7 @@ const base: Answer = {
   domain: null,
   country: "CN",
   region: null,
-  status: "unknown",
-  basis: "none",
-  since: null,
-  checkedAt: null,
-  mechanism: null,
-  features: [],
-  event: null,
+  ...NOTHING_KNOWN,
   history: [],
   alternatives: [],
   circumvention: [],

@@ -4,7 +4,8 @@ import { connect, createServer, type Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { KeyvSqlite } from "@keyv/sqlite";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEFAULT_STORE_URL, openKv, openStore, parseStoreUrl } from "../../store/open.js";
+import { DEFAULT_STORE_URL } from "../../core/config.js";
+import { openKv, openStore, parseStoreUrl } from "../../store/open.js";
 import { StoreError, StoreUrlError } from "../../store/types.js";
 import { freshNamespace, REDIS_URL, tempDir, withRedis } from "./fixtures.js";
 
