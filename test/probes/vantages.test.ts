@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_TIMEOUTS } from "../../probes/types.js";
+import { loadVantagesFile, localVantage, parseVantages, VantagesFileError } from "../../probes/vantages.js";
+
+const file = (name: string, text: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), "isblocked-vantages-")), name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe("vantages file", () => {
+  it("reads a YAML list with every field", () => {
+    const plan = loadVantagesFile(
+      file(
+        "v.yaml",
+        [
+          "- { id: bj-1, country: cn, region: beijing, role: probe, resolver: '127.0.0.1:5353', localAddress: 127.0.0.2 }",
+          "- { id: fra-1, country: DE, role: control, canary: 'tls://example.org:443' }",
+        ].join("\n"),
+      ),
+    );
+    expect(plan.vantages).toEqual([
+      {
+        id: "bj-1",
+        country: "CN",
+        region: "beijing",
+        role: "probe",
+        resolver: "127.0.0.1:5353",
+        localAddress: "127.0.0.2",
+      },
+      { id: "fra-1", country: "DE", role: "control", canary: "tls://example.org:443" },
+    ]);
+    expect(plan.timeouts).toEqual(DEFAULT_TIMEOUTS);
+  });
+
+  it("reads JSON with tuned stage timeouts", () => {
+    const plan = loadVantagesFile(
+      file(
+        "v.json",
+        JSON.stringify({ vantages: [{ id: "a", country: "IR", role: "probe" }], timeouts: { tcp: 1500 } }),
+      ),
+    );
+    expect(plan.timeouts).toEqual({ ...DEFAULT_TIMEOUTS, tcp: 1500 });
+  });
+
+  it.each([
+    [[{ id: "a", country: "China", role: "probe" }], /country/],
+    [[{ id: "a", country: "CN", role: "spy" }], /role/],
+    [[{ id: "a", country: "CN", role: "probe", resolver: "8.8.8.8" }], /ip:port/],
+    [[{ id: "a", country: "CN", role: "probe", localAddress: "not-an-ip" }], /localAddress/],
+    [[{ id: "a", country: "CN", role: "probe", extra: 1 }], /extra/],
+    [
+      [
+        { id: "a", country: "CN", role: "probe" },
+        { id: "a", country: "DE", role: "control" },
+      ],
+      /listed twice/,
+    ],
+    [[], /vantages/],
+  ])("rejects %j with a named error", (doc, message) => {
+    expect(() => parseVantages(doc, "v.yaml")).toThrow(VantagesFileError);
+    try {
+      parseVantages(doc, "v.yaml");
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^v\.yaml: /);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+
+  it("names a missing or malformed file", () => {
+    expect(() => loadVantagesFile("/nonexistent/v.yaml")).toThrow(/\/nonexistent\/v\.yaml/);
+    expect(() => loadVantagesFile(file("v.json", "{not json"))).toThrow(/not valid JSON/);
+  });
+
+  it("defaults to the local host as one probe vantage with a domestic canary", () => {
+    expect(localVantage("CN").vantages).toEqual([
+      { id: "local", country: "CN", role: "probe", canary: "tls://www.baidu.com:443" },
+    ]);
+    expect(localVantage("DE").vantages[0]?.canary).toBe("tls://www.wikipedia.org:443");
+  });
+});
