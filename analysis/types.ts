@@ -51,3 +51,32 @@ export interface Target {
   service: string;
   country: string;
 }
+
+/** What the analyzer concluded about one endpoint from one probe vantage (DESIGN rules 1-5). */
+export interface EndpointVerdict {
+  verdict: Verdict;
+  mechanism: Mechanism | null;
+  /** Short, human-readable reasons: "probe: connection_reset at TLS; control: handshake ok". */
+  evidence: string[];
+}
+
+/** A feature's verdict with the reasons that led to it. */
+export interface FeatureVerdict extends EndpointVerdict {
+  feature: string;
+}
+
+/** `isblocked analyze`: what one measurement file says, one object per file. */
+export interface FileAnalysis {
+  file: string;
+  test_name: string | null;
+  input: string | null;
+  probe_cc: string | null;
+  /** The knowledge-base id of the service measured, when known. */
+  service: string | null;
+  status: ServiceStatusValue;
+  mechanism: Mechanism | null;
+  features: FeatureStatus[];
+  evidence: string[];
+  /** Why the file could not be analysed (unreadable, not a measurement, a test we do not analyse). */
+  error?: string;
+}

@@ -1,6 +1,7 @@
 import type { FeatureStatus, Mechanism, ServiceStatusValue, Target } from "../analysis/types.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { KbEvent } from "../kb/schema.js";
+import { REPORT_WINDOW_MS } from "../store/domain.js";
 import type { Store } from "../store/types.js";
 import type { ParsedQuestion } from "./parse.js";
 
@@ -40,6 +41,8 @@ export interface Answer extends KnownStatus {
   /** Only when the service is blocked or partial: the ways around it and their own status there. */
   circumvention: RelatedService[];
   suggestions: string[];
+  /** How many people reported problems with the service in the country within the last hour. */
+  recentReports?: number;
 }
 
 const HISTORY_SHOWN = 3;
@@ -97,7 +100,7 @@ export function byUsefulness(a: RelatedService, b: RelatedService): number {
   return reachability[a.status] - reachability[b.status] || privacy[a.e2ee] - privacy[b.e2ee];
 }
 
-async function related(
+export async function related(
   kb: KnowledgeBase,
   store: Store,
   ids: string[],
@@ -118,6 +121,8 @@ export interface AnswerContext {
   store: Store;
   /** The chat's default country, else DEFAULT_COUNTRY. */
   defaultCountry: string;
+  /** Epoch milliseconds; tests pass their own clock. */
+  now?: () => number;
 }
 
 export async function buildAnswer(parsed: ParsedQuestion, ctx: AnswerContext): Promise<Answer> {
@@ -161,11 +166,65 @@ export async function buildAnswer(parsed: ParsedQuestion, ctx: AnswerContext): P
         country,
       )
     : [];
+  const now = ctx.now?.() ?? Date.now();
+  const recentReports = await store.countReports({ service: service.id, country }, now - REPORT_WINDOW_MS);
   return {
     ...base,
     ...known,
     history: kb.eventsFor(service.id, country).slice(-HISTORY_SHOWN).reverse(),
     alternatives,
     circumvention,
+    recentReports,
+  };
+}
+
+/** One service's line in a country's overview (/list). */
+export interface ListedService {
+  service: string;
+  status: ServiceStatusValue;
+  basis: Basis;
+}
+
+/** Every service of the knowledge base with its status in one country: one store read for the country. */
+export async function countryOverview(
+  kb: KnowledgeBase,
+  store: Store,
+  country: string,
+): Promise<ListedService[]> {
+  const measured = new Map((await store.listStatuses(country)).map((s) => [s.service, s.status]));
+  return kb.services.map((service) => {
+    const status = measured.get(service.id);
+    if (status) return { service: service.id, status, basis: "measurement" };
+    const latest = kb.eventsFor(service.id, country).at(-1);
+    return latest
+      ? { service: service.id, status: latest.status, basis: "history" }
+      : { service: service.id, status: "unknown", basis: "none" };
+  });
+}
+
+/** What to use instead of a service (/alternatives): its alternatives and, always, the ways around blocks. */
+export interface AlternativesView {
+  service: string;
+  country: string;
+  alternatives: RelatedService[];
+  circumvention: RelatedService[];
+}
+
+export async function buildAlternatives(
+  kb: KnowledgeBase,
+  store: Store,
+  serviceId: string,
+  country: string,
+): Promise<AlternativesView> {
+  const service = kb.service(serviceId);
+  const tools = kb
+    .circumventionTools()
+    .map((s) => s.id)
+    .filter((id) => id !== serviceId);
+  return {
+    service: serviceId,
+    country,
+    alternatives: await related(kb, store, service?.alternatives ?? [], country),
+    circumvention: await related(kb, store, tools, country),
   };
 }

@@ -17,9 +17,9 @@ export interface ConsoleChatOptions {
 
 /**
  * The bot on a terminal, for running without a Telegram token: each line is a message, each answer the
- * bot's reply as plain text. Resolves when the input ends or the user types exit.
+ * bot's reply as plain text. Resolves `exit` when the user types exit, `eof` when the input ends.
  */
-export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
+export async function runConsoleChat(options: ConsoleChatOptions): Promise<"exit" | "eof"> {
   const { input, output, lang, context } = options;
   const interactive = (input as { isTTY?: boolean }).isTTY === true;
   const rl = createInterface({ input, output, terminal: interactive, prompt: "> " });
@@ -27,7 +27,10 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   if (interactive) rl.prompt();
   for await (const line of rl) {
     const message = line.trim();
-    if (message === "exit" || message === "quit") break;
+    if (message === "exit" || message === "quit") {
+      rl.close();
+      return "exit";
+    }
     if (message !== "") {
       try {
         output.write(`${htmlToPlainText(await reply(message, lang, context))}\n\n`);
@@ -38,4 +41,5 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     if (interactive) rl.prompt();
   }
   rl.close();
+  return "eof";
 }

@@ -1,24 +1,91 @@
+import type { Target } from "../analysis/types.js";
 import type { Lang } from "../kb/schema.js";
-import type { AnswerContext } from "./answer.js";
+import { type AnswerContext, buildAlternatives, countryOverview } from "./answer.js";
 import { ask } from "./ask.js";
+import { parseCommand } from "./commands.js";
 import { t } from "./i18n/index.js";
-import { escapeHtml, placeName } from "./render.js";
+import { escapeHtml, renderNotUnderstood, sanitizeEcho } from "./render.js";
+import { parseCountry, parseTargetArgs } from "./targets.js";
+import { renderAbout } from "./views/about.js";
+import { renderAlternatives } from "./views/alternatives.js";
+import { renderHelp, renderWelcome } from "./views/help.js";
+import { renderList } from "./views/list.js";
 
-// What the bot says, independent of where it is said: Telegram and the console chat both call these, so
-// the console answers exactly as the bot would.
+// What the bot says, independent of where it is said: the Telegram features and the console chat both call
+// these, so the console answers exactly as the bot would.
+
+/** A reply as Telegram HTML, and the (service, country) it is about, which the answer's buttons act on. */
+export interface Reply {
+  html: string;
+  about?: Target;
+}
 
 export function welcome(lang: Lang, ctx: AnswerContext): string {
-  return escapeHtml(t(lang, "bot.welcome", { country: placeName(ctx.kb, ctx.defaultCountry, null, lang) }));
+  return renderWelcome(ctx.kb, lang, ctx.defaultCountry);
 }
 
-export function help(lang: Lang): string {
-  return escapeHtml(t(lang, "bot.help"));
+export function help(lang: Lang, botUsername?: string): string {
+  return renderHelp(lang, botUsername);
 }
 
-/** The reply, as Telegram HTML, to one message: a command the bot knows, or a question. */
+export const about = (lang: Lang): string => renderAbout(lang);
+
+/** A free-text question. */
+export async function questionReply(question: string, lang: Lang, ctx: AnswerContext): Promise<Reply> {
+  const { answer, html } = await ask(question, lang, ctx);
+  return answer.service ? { html, about: { service: answer.service, country: answer.country } } : { html };
+}
+
+const usageOf = (command: string, lang: Lang) => escapeHtml(t(lang, "usage.service", { command }));
+
+/** /status <service> [country]: the same answer as the question. */
+export async function statusReply(args: string, lang: Lang, ctx: AnswerContext): Promise<Reply> {
+  return args.trim() === "" ? { html: usageOf("status", lang) } : questionReply(args, lang, ctx);
+}
+
+/** /list [country]: every service there, by category. */
+export async function listReply(args: string, lang: Lang, ctx: AnswerContext): Promise<Reply> {
+  const country = args.trim() === "" ? ctx.defaultCountry : parseCountry(args, ctx.kb);
+  if (!country) return { html: unknownCountry(args, lang) };
+  return { html: renderList(ctx.kb, country, await countryOverview(ctx.kb, ctx.store, country), lang) };
+}
+
+/** /alternatives <service> [country]. */
+export async function alternativesReply(args: string, lang: Lang, ctx: AnswerContext): Promise<Reply> {
+  const parsed = parseTargetArgs(args, ctx.kb, ctx.defaultCountry, { allowAll: false });
+  if (parsed.kind === "missing") return { html: usageOf("alternatives", lang) };
+  if (parsed.kind === "unknownService")
+    return { html: renderNotUnderstood(ctx.kb, parsed.suggestions, lang) };
+  if (parsed.kind === "unknownCountry") return { html: unknownCountry(parsed.input, lang) };
+  const { service, country } = parsed.target;
+  const view = await buildAlternatives(ctx.kb, ctx.store, service, country);
+  return { html: renderAlternatives(ctx.kb, view, lang), about: parsed.target };
+}
+
+export function unknownCountry(input: string, lang: Lang): string {
+  return escapeHtml(t(lang, "country.unknown", { input: sanitizeEcho(input) }));
+}
+
+/** The console chat's reply to one line: what the bot would answer in a private chat. */
 export async function reply(message: string, lang: Lang, ctx: AnswerContext): Promise<string> {
-  const command = /^\/([a-z_]+)(?:@\w+)?(?:\s|$)/i.exec(message.trim())?.[1]?.toLowerCase();
-  if (command === "start") return welcome(lang, ctx);
-  if (command === "help") return help(lang);
-  return (await ask(message, lang, ctx)).html;
+  const command = parseCommand(message, undefined);
+  switch (command?.name) {
+    case undefined:
+      return (await questionReply(message, lang, ctx)).html;
+    case "start":
+      return welcome(lang, ctx);
+    case "help":
+      return help(lang);
+    case "about":
+      return about(lang);
+    case "status":
+      return (await statusReply(command.args, lang, ctx)).html;
+    case "list":
+      return (await listReply(command.args, lang, ctx)).html;
+    case "alternatives":
+      return (await alternativesReply(command.args, lang, ctx)).html;
+    default:
+      // Subscriptions, settings and reports belong to a Telegram chat or person.
+      return escapeHtml(t(lang, "console.telegramOnly"));
+  }
 }

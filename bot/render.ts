@@ -2,25 +2,43 @@ import type { ServiceStatusValue } from "../analysis/types.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { KbEvent, Lang, Localized } from "../kb/schema.js";
 import type { Answer, RelatedService } from "./answer.js";
-import { isRtl, type MessageKey, t } from "./i18n/index.js";
+import { isRtl, type MessageKey, t, tPlural } from "./i18n/index.js";
 
 // Pure rendering of an Answer to Telegram HTML (parse_mode HTML). Every value from outside (names,
 // summaries, domains) is escaped; only the renderer's own tags are raw. Pinned by exact-string tests.
 
 /** A fragment that is already HTML and is inserted as is. */
-interface Html {
+export interface Html {
   html: string;
 }
-const html = (s: string): Html => ({ html: s });
+export const html = (s: string): Html => ({ html: s });
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/**
+ * User text quoted back in a reply ("I do not know the country …", a group's title): without control and
+ * format characters (bidi overrides, zero-width marks), lone surrogates or private-use characters, and at
+ * most `max` characters, so a quote can neither reorder the reply around it nor make it invalid.
+ */
+export function sanitizeEcho(text: string, max = 64): string {
+  const cleaned = text
+    .replace(/[\p{Cf}\p{Cs}\p{Co}]/gu, "")
+    .replace(/[\p{Cc}\s]+/gu, " ")
+    .trim();
+  const chars = Array.from(cleaned);
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : cleaned;
+}
+
 const escapeAttribute = (text: string) => escapeHtml(text).replace(/"/g, "&quot;");
 
 /** Fills a message: text values are escaped, Html values are inserted raw. */
-function tHtml(lang: Lang, key: MessageKey, vars: Record<string, string | number | Html> = {}): string {
+export function tHtml(
+  lang: Lang,
+  key: MessageKey,
+  vars: Record<string, string | number | Html> = {},
+): string {
   const template = escapeHtml(t(lang, key));
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = vars[name];
@@ -35,7 +53,7 @@ function isolate(name: string, lang: Lang): string {
   return isRtl(lang) && /^[\p{Script=Latin}\d\s.\-&]+$/u.test(name) ? `\u2068${name}\u2069` : name;
 }
 
-const STATUS_MARK: Record<ServiceStatusValue, string> = {
+export const STATUS_MARK: Record<ServiceStatusValue, string> = {
   accessible: "✅",
   partial: "🟠",
   blocked: "⛔",
@@ -75,24 +93,31 @@ export function placeName(kb: KnowledgeBase, country: string, region: string | n
   return r ? t(lang, "place.regionCountry", { region: r.name[lang], country: countryName }) : countryName;
 }
 
-const link = (url: string, lang: Lang) =>
+/** A "source" link to a URL. */
+export const link = (url: string, lang: Lang) =>
   html(`<a href="${escapeAttribute(url)}">${escapeHtml(t(lang, "answer.source"))}</a>`);
 
-function historyLine(event: KbEvent, lang: Lang): string {
+export function historyLine(event: KbEvent, lang: Lang): string {
   return `• ${escapeHtml(formatDate(event.date, lang))}: ${escapeHtml(localized(event.summary, lang))} (${link(event.source, lang).html})`;
 }
 
-function relatedLine(kb: KnowledgeBase, item: RelatedService, lang: Lang, withPrivacy: boolean): string {
+export function relatedLine(
+  kb: KnowledgeBase,
+  item: RelatedService,
+  lang: Lang,
+  withPrivacy: boolean,
+): string {
   const status = t(lang, `status.${item.status}`);
   const lastKnown = item.basis === "history" ? ` (${t(lang, "answer.lastKnown")})` : "";
   const privacy = withPrivacy ? ` · ${t(lang, `e2ee.${item.e2ee}`)}` : "";
   return `• ${escapeHtml(serviceName(kb, item.service, lang))}: ${escapeHtml(`${status}${lastKnown}${privacy}`)}`;
 }
 
-function notUnderstood(kb: KnowledgeBase, answer: Answer, lang: Lang): string {
+/** "I could not tell which service you mean", with up to three suggestions and an example. */
+export function renderNotUnderstood(kb: KnowledgeBase, suggestions: readonly string[], lang: Lang): string {
   const lines = [escapeHtml(t(lang, "answer.notUnderstood"))];
-  if (answer.suggestions.length > 0) {
-    const names = answer.suggestions.map((id) => serviceName(kb, id, lang)).join(t(lang, "list.separator"));
+  if (suggestions.length > 0) {
+    const names = suggestions.map((id) => serviceName(kb, id, lang)).join(t(lang, "list.separator"));
     lines.push(tHtml(lang, "answer.didYouMean", { suggestions: names }));
   }
   lines.push(escapeHtml(t(lang, "answer.tryExample")));
@@ -101,11 +126,11 @@ function notUnderstood(kb: KnowledgeBase, answer: Answer, lang: Lang): string {
 
 /** The whole answer as Telegram HTML. */
 export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): string {
-  if (!answer.understood) return notUnderstood(kb, answer, lang);
+  if (!answer.understood) return renderNotUnderstood(kb, answer.suggestions, lang);
   const place = placeName(kb, answer.country, answer.region, lang);
   if (!answer.service) {
     return [
-      `${STATUS_MARK.unknown} ${tHtml(lang, "answer.domainUnknown", { domain: answer.domain ?? "", place })}`,
+      `${STATUS_MARK.unknown} ${tHtml(lang, "answer.domainUnknown", { domain: isolate(answer.domain ?? "", lang), place })}`,
       `<i>${escapeHtml(t(lang, "answer.method"))}</i>`,
     ].join("\n");
   }
@@ -148,6 +173,8 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
     }
   }
 
+  if (answer.recentReports) lines.push(recentReportsLine(kb, answer.country, answer.recentReports, lang));
+
   const history = answer.history.filter((e) => e !== answer.event);
   if (history.length > 0) {
     lines.push("", escapeHtml(t(lang, "answer.historyTitle")), ...history.map((e) => historyLine(e, lang)));
@@ -174,6 +201,12 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
   }
   lines.push("", `<i>${escapeHtml(t(lang, "answer.method"))}</i>`);
   return lines.join("\n");
+}
+
+/** "👥 3 people in China reported problems in the last hour." People's reports, never a verdict. */
+export function recentReportsLine(kb: KnowledgeBase, country: string, count: number, lang: Lang): string {
+  const place = placeName(kb, country, null, lang);
+  return `👥 ${escapeHtml(tPlural(lang, "report.recent", count, { place }))}`;
 }
 
 /** Telegram HTML to the plain text a terminal shows: tags dropped, links spelled out, entities decoded. */

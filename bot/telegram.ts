@@ -1,38 +1,121 @@
-import { Composer, type Context, Telegraf } from "telegraf";
-import { message } from "telegraf/filters";
+import { createHmac } from "node:crypto";
+import { Composer, Telegraf, type Telegram } from "telegraf";
 import type { Logger } from "../core/log.js";
 import type { AnswerContext } from "./answer.js";
-import { help, reply, welcome } from "./conversation.js";
-import { pickLang } from "./i18n/index.js";
+import { commandMenu, MENU_LANGUAGES } from "./commands.js";
+import { aboutFeature } from "./features/about.js";
+import { acknowledge, unhandledButton } from "./features/buttons.js";
+import { channelsFeature } from "./features/channels.js";
+import { BotContext, type BotDeps } from "./features/context.js";
+import { groupsFeature } from "./features/groups.js";
+import { inlineFeature } from "./features/inline.js";
+import { locale } from "./features/locale.js";
+import { lookupFeature } from "./features/lookup.js";
+import { isForBot } from "./features/messages.js";
+import { questionsFeature } from "./features/questions.js";
+import { type RateLimits, rateLimit } from "./features/rate-limit.js";
+import { reportFeature } from "./features/report.js";
+import { sendHtml } from "./features/send.js";
+import { settingsFeature } from "./features/settings.js";
+import { subscriptionsFeature } from "./features/subscriptions.js";
+import { t } from "./i18n/index.js";
+import { INLINE_RATE, MESSAGE_RATE } from "./rate-limit.js";
+import { escapeHtml } from "./render.js";
+
+export type { BotContext };
 
 export interface TelegramBotOptions {
   token: string;
   apiRoot?: string;
+  /** Knowledge base, store and DEFAULT_COUNTRY. */
   context: AnswerContext;
   log: Logger;
+  /** Epoch milliseconds, for reports and rate limits; tests pass their own clock. */
+  now?: () => number;
+  rateLimits?: RateLimits;
 }
 
-/** The minimal conversation: /start, /help and free-text questions, one composer. */
-export function conversationComposer(context: AnswerContext): Composer<Context> {
-  const composer = new Composer<Context>();
-  composer.start((ctx) => ctx.replyWithHTML(welcome(pickLang(ctx.from?.language_code), context)));
-  composer.help((ctx) => ctx.replyWithHTML(help(pickLang(ctx.from?.language_code))));
-  composer.on(message("text"), async (ctx) => {
-    const html = await reply(ctx.message.text, pickLang(ctx.from.language_code), context);
-    await ctx.replyWithHTML(html, { link_preview_options: { is_disabled: true } });
-  });
-  return composer;
+/**
+ * The updates the bot handles, for `launch({ allowedUpdates })`: Telegram otherwise keeps whatever list a
+ * webhook was last registered with.
+ */
+export const ALLOWED_UPDATES = [
+  "message",
+  "channel_post",
+  "callback_query",
+  "inline_query",
+  "my_chat_member",
+] as const;
+
+/** Every feature, in the order an update meets them: membership changes first, free text last. */
+export function conversationComposer(deps: BotDeps, limits: RateLimits): Composer<BotContext> {
+  return new Composer<BotContext>(
+    rateLimit(limits, deps.now),
+    locale(deps),
+    groupsFeature(deps),
+    aboutFeature(deps),
+    lookupFeature(deps),
+    settingsFeature(deps),
+    subscriptionsFeature(deps),
+    channelsFeature(deps),
+    reportFeature(deps),
+    inlineFeature(deps),
+    questionsFeature(deps),
+    unhandledButton,
+  );
 }
 
+/**
+ * A person's key for problem reports: an HMAC of their id under the bot token, so the store never holds
+ * who reported what, and the key cannot be recomputed from a user id without the token.
+ */
+function reporterKeys(token: string): (personId: number) => string {
+  return (personId) => createHmac("sha256", token).update(`report:${personId}`).digest("hex").slice(0, 32);
+}
+
+/**
+ * The bot, every feature assembled behind one error boundary. Typed as a plain Telegraf for the composition
+ * root: launching, stopping and `handleUpdate` build the bot's own context (BotContext) themselves.
+ */
 export function createTelegramBot(options: TelegramBotOptions): Telegraf {
-  const bot = new Telegraf(options.token, {
+  const bot = new Telegraf<BotContext>(options.token, {
+    contextType: BotContext,
     // webhookReply off: a reply sent inside the webhook response cannot fail visibly.
     telegram: { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) },
   });
-  bot.use(conversationComposer(options.context));
-  // The one error boundary: a failing handler is logged and the bot goes on with the next update.
-  bot.catch((error, ctx) => {
-    options.log.error("update failed", { updateId: ctx.update.update_id, error });
+  const deps: BotDeps = {
+    ...options.context,
+    log: options.log,
+    now: options.now ?? options.context.now ?? Date.now,
+    reporterKey: reporterKeys(options.token),
+  };
+  bot.use(conversationComposer(deps, options.rateLimits ?? { messages: MESSAGE_RATE, inline: INLINE_RATE }));
+  // The one error boundary: a failing handler is logged, the person is told when they were waiting for an
+  // answer, and the bot goes on with the next update.
+  bot.catch(async (error, ctx) => {
+    options.log.error("update failed", { updateId: ctx.update.update_id, updateType: ctx.updateType, error });
+    try {
+      const text = t(ctx.lang, "error.generic");
+      if (ctx.callbackQuery) await acknowledge(ctx, text);
+      else if (isForBot(ctx)) await sendHtml(ctx, escapeHtml(text));
+    } catch (apology) {
+      options.log.warn("could not report the failure", { updateId: ctx.update.update_id, error: apology });
+    }
   });
-  return bot;
+  return bot as unknown as Telegraf;
+}
+
+/**
+ * Registers the command menus with Telegram (setMyCommands): for every menu language, all commands in
+ * private chats and all but the private-only ones in groups. Call once at launch; see MENU_LANGUAGES.
+ */
+export async function registerCommands(telegram: Telegram): Promise<void> {
+  for (const { languageCode, lang } of MENU_LANGUAGES) {
+    const language = languageCode ? { language_code: languageCode } : {};
+    await telegram.setMyCommands(commandMenu(lang, "groups"), language);
+    await telegram.setMyCommands(commandMenu(lang, "private"), {
+      ...language,
+      scope: { type: "all_private_chats" },
+    });
+  }
 }

@@ -2,9 +2,12 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../core/config.js";
 import { redact } from "../core/log.js";
 import { KbError } from "../kb/validate.js";
+import { VantagesFileError } from "../probes/vantages.js";
 import { StoreError, StoreUrlError } from "../store/types.js";
+import { runAnalyze } from "./analyze.js";
 import { runAsk } from "./ask.js";
 import { runKbCheck } from "./kb-check.js";
+import { runProbe } from "./probe.js";
 import { runStart } from "./start.js";
 
 export const USAGE = `isblocked: is a service blocked in a country? Answers with evidence.
@@ -15,6 +18,11 @@ Usage:
   isblocked ask "<question>" [--country CC] [--lang en|zh|zh-Hant|ru|fa] [--json]
                                        the bot's answer from the current store and knowledge base;
                                        --country is used when the question names no country
+  isblocked probe [--service id,...] [--country CC] [--vantages FILE] [--concurrency N] [--json] [--dry-run]
+                                       one probe cycle now, from the vantages in FILE (default: this
+                                       host, in DEFAULT_COUNTRY); --dry-run leaves the store untouched
+  isblocked analyze FILE... [--json]   verdicts for measurement files: ours, or OONI's web_connectivity,
+                                       whatsapp, telegram, signal and facebook_messenger
   isblocked kb check [--dir DIR] [--json]
                                        validate the knowledge base (default: the kb/ shipped here)
   isblocked help                       this text
@@ -47,6 +55,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await runStart(io);
       case "ask":
         return await runAsk(rest, io);
+      case "probe":
+        return await runProbe(rest, io);
+      case "analyze":
+        return await runAnalyze(rest, io);
       case "kb": {
         const { positionals, values } = parseArgs({
           args: rest,
@@ -91,6 +103,10 @@ function reportFailure(error: unknown, io: Io): number {
     io.err(
       `isblocked: the knowledge base is invalid\n${error.problems.map((p) => `  ${p.code} ${p.file}: ${p.message}`).join("\n")}\n`,
     );
+    return 1;
+  }
+  if (error instanceof VantagesFileError) {
+    io.err(`isblocked: invalid vantages file: ${error.message}\n`);
     return 1;
   }
   if (error instanceof StoreUrlError || error instanceof StoreError) {

@@ -1,25 +1,34 @@
 import type { Telegraf } from "telegraf";
 import { runConsoleChat } from "../bot/console.js";
 import { createTelegramBot } from "../bot/telegram.js";
+import { loadVantagesFile, localVantage } from "../probes/vantages.js";
+import { type Scheduler, startScheduler } from "../scheduler/scheduler.js";
 import { openApp } from "./app.js";
+import { runFullCycle } from "./cycle.js";
 import type { Io } from "./main.js";
 
 /**
- * The composition root: the only place that wires the real store, knowledge base and Telegram together.
- * Runs until SIGINT/SIGTERM, or until the console chat's input ends when there is no Telegram bot.
+ * The composition root: the only place that wires the real network, store, knowledge base and Telegram
+ * together. Runs until SIGINT/SIGTERM; in console mode also until the user types exit, or until the
+ * input ends when nothing else (scheduler, Telegram) is left running.
  */
 export async function runStart(_io: Io): Promise<number> {
   const app = await openApp();
   const { config, log, kb, store } = app;
+  const plan = config.vantagesFile
+    ? loadVantagesFile(config.vantagesFile)
+    : localVantage(config.defaultCountry);
   const context = { kb, store, defaultCountry: config.defaultCountry };
   log.info("starting", {
     store: store.kind,
     defaultCountry: config.defaultCountry,
     services: kb.services.length,
+    vantages: plan.vantages.map((v) => v.id),
+    schedule: config.probeSchedule,
     mode: config.botToken ? (config.webhookUrl ? "telegram-webhook" : "telegram-polling") : "console",
   });
 
-  let stopRequested: (signal: string) => void = () => {};
+  let stopRequested: (reason: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => {
     stopRequested = resolve;
   });
@@ -27,8 +36,20 @@ export async function runStart(_io: Io): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
+  const scheduler: Scheduler | undefined =
+    config.probeSchedule === "off"
+      ? undefined
+      : startScheduler({
+          schedule: config.probeSchedule,
+          log,
+          runCycle: async (signal) => {
+            const { cycle, changes } = await runFullCycle(app, { plan, signal });
+            log.info("probe cycle done", { results: cycle.results.length, changes: changes.length });
+          },
+        });
+
   let bot: Telegraf | undefined;
-  let finished: Promise<unknown>;
+  let finished: Promise<string>;
   if (config.botToken) {
     bot = createTelegramBot({ token: config.botToken, apiRoot: config.telegramApiRoot, context, log });
     const webhook = config.webhookUrl ? new URL(config.webhookUrl) : undefined;
@@ -60,7 +81,11 @@ export async function runStart(_io: Io): Promise<number> {
       lang: "en",
       context,
       onError: (error) => log.error("answer failed", { error }),
-    }).then(() => "console closed");
+    }).then((how) => {
+      // Input closed with no terminal (a container, a service manager): the scheduler goes on alone.
+      if (how === "eof" && scheduler) return stopped;
+      return how === "exit" ? "console exit" : "console closed";
+    });
   }
 
   const reason = await Promise.race([stopped, finished]);
@@ -70,6 +95,7 @@ export async function runStart(_io: Io): Promise<number> {
   } catch {
     // Already stopped: launch failed or polling ended.
   }
+  await scheduler?.stop();
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   await store.close();

@@ -14,8 +14,22 @@ export interface Config {
   defaultCountry: string;
   /** A cron expression, or `off`. */
   probeSchedule: string;
+  /** Consecutive consistent cycles that confirm a status change (DESIGN.md rule 6). */
+  statusThreshold: number;
+  /** Where probes run from; the bot's own host in DEFAULT_COUNTRY when unset. */
+  vantagesFile: string | undefined;
   webPort: number;
   logLevel: LogLevel;
+  /** Alerts per second over all chats (Telegram's broadcast limit; up to 1000 with paid broadcast). */
+  alertRateGlobal: number;
+  /** Alerts per second to one chat. */
+  alertRatePrivate: number;
+  /** Alerts per minute to one group or channel. */
+  alertRateGroup: number;
+  /** Send alerts with allow_paid_broadcast (Telegram Stars pay for more than 30 messages a second). */
+  alertPaidBroadcast: boolean;
+  /** UTC hour at which daily digests go out. */
+  digestHour: number;
 }
 
 export const DEFAULT_STORE_URL = "sqlite://./data/isblocked.sqlite";
@@ -28,6 +42,21 @@ export class ConfigError extends Error {
   ) {
     super(problems.map((p) => `${p.variable}: ${p.message}`).join("\n"), options);
   }
+}
+
+/** Telegram's free broadcast limit, and the limit with allow_paid_broadcast. */
+export const FREE_BROADCAST_RATE = 30;
+export const MAX_PAID_BROADCAST_RATE = 1000;
+
+const ON_OFF = ["on", "off", "true", "false", "1", "0"];
+
+function wholeNumber(unit: string, min: number, max: number) {
+  const range = `must be ${min}-${max}`;
+  return z.coerce
+    .number({ error: `must be a number (${unit})` })
+    .int("must be a whole number")
+    .min(min, range)
+    .max(max, range);
 }
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
@@ -61,13 +90,31 @@ const env = z.object({
     .string()
     .default("*/10 * * * *")
     .refine((v) => v === "off" || cron.validate(v), { message: "must be a cron expression or off" }),
+  STATUS_THRESHOLD: z.coerce
+    .number({ error: "must be a number of cycles" })
+    .int("must be a whole number")
+    .min(1, "must be 1-10")
+    .max(10, "must be 1-10")
+    .default(2),
   WEB_PORT: z.coerce
     .number({ error: "must be a port number" })
     .int("must be a whole number")
     .min(0, "must be 0-65535")
     .max(65535, "must be 0-65535")
     .default(8080),
+  VANTAGES_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  // Alert delivery rates (bot/alerts/rate-limiter.ts): Telegram's documented limits are the defaults.
+  ALERT_RATE_GLOBAL: wholeNumber("messages a second", 1, MAX_PAID_BROADCAST_RATE).optional(),
+  ALERT_RATE_PRIVATE: wholeNumber("messages a second", 1, 30).default(1),
+  ALERT_RATE_GROUP: wholeNumber("messages a minute", 1, 20).default(20),
+  ALERT_PAID_BROADCAST: z
+    .string()
+    .default("off")
+    .transform((v) => v.toLowerCase())
+    .refine((v) => ON_OFF.includes(v), { message: "must be on or off" })
+    .transform((v) => v === "on" || v === "true" || v === "1"),
+  DIGEST_HOUR: wholeNumber("UTC hour", 0, 23).default(8),
 });
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -85,6 +132,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.WEBHOOK_URL && !e.BOT_TOKEN) {
     throw new ConfigError([{ variable: "WEBHOOK_URL", message: "is set but BOT_TOKEN is not" }]);
   }
+  // Beyond 30 a second Telegram answers 429 unless each message pays (allow_paid_broadcast).
+  if (!e.ALERT_PAID_BROADCAST && (e.ALERT_RATE_GLOBAL ?? 0) > FREE_BROADCAST_RATE) {
+    throw new ConfigError([
+      {
+        variable: "ALERT_RATE_GLOBAL",
+        message: `must be 1-${FREE_BROADCAST_RATE} unless ALERT_PAID_BROADCAST is on (then up to ${MAX_PAID_BROADCAST_RATE})`,
+      },
+    ]);
+  }
   return {
     botToken: e.BOT_TOKEN,
     telegramApiRoot: e.TELEGRAM_API_ROOT,
@@ -93,8 +149,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     storeUrl: e.STORE_URL,
     defaultCountry: e.DEFAULT_COUNTRY,
     probeSchedule: e.PROBE_SCHEDULE,
+    statusThreshold: e.STATUS_THRESHOLD,
+    vantagesFile: e.VANTAGES_FILE,
     webPort: e.WEB_PORT,
     logLevel: e.LOG_LEVEL,
+    alertRateGlobal:
+      e.ALERT_RATE_GLOBAL ?? (e.ALERT_PAID_BROADCAST ? MAX_PAID_BROADCAST_RATE : FREE_BROADCAST_RATE),
+    alertRatePrivate: e.ALERT_RATE_PRIVATE,
+    alertRateGroup: e.ALERT_RATE_GROUP,
+    alertPaidBroadcast: e.ALERT_PAID_BROADCAST,
+    digestHour: e.DIGEST_HOUR,
   };
 }
 

@@ -1,6 +1,6 @@
 import { aliasKey } from "../core/text.js";
-import type { Country, KbEvent, Lang, Region, Service } from "./schema.js";
-import { LANGS } from "./schema.js";
+import type { Country, Evidence, KbEvent, Lang, Region, Service } from "./schema.js";
+import { emptyEvidence, LANGS } from "./schema.js";
 
 export type AliasTarget =
   | { kind: "service"; id: string }
@@ -29,6 +29,8 @@ export class KnowledgeBase {
     readonly services: readonly Service[],
     readonly countries: readonly Country[],
     readonly events: readonly KbEvent[],
+    /** Forged answers, bogon ranges and page fingerprints the analyzer may use without a control. */
+    readonly evidence: Evidence = emptyEvidence(),
   ) {
     this.serviceById = new Map(services.map((s) => [s.id, s]));
     this.countryByCode = new Map(countries.map((c) => [c.code, c]));

@@ -4,7 +4,20 @@ import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import type { z } from "zod";
 import { KnowledgeBase } from "./knowledge-base.js";
-import { type Country, country, event, type KbEvent, type Service, service } from "./schema.js";
+import {
+  bogonRange,
+  type Country,
+  country,
+  EVIDENCE_LISTS,
+  type Evidence,
+  emptyEvidence,
+  event,
+  forgedAnswer,
+  type KbEvent,
+  pageFingerprint,
+  type Service,
+  service,
+} from "./schema.js";
 import { KbError, type KbProblem, validateKnowledgeBase } from "./validate.js";
 
 /** kb/ beside the package root, found from this file whether it runs from source or from dist/. */
@@ -83,6 +96,62 @@ const eventWithoutSource = (label: string) => (item: unknown, index: number) => 
   };
 };
 
+const evidenceWithoutSource = (label: string, list: string) => (item: unknown, index: number) => {
+  const source = (item as { source?: unknown } | null)?.source;
+  if (typeof source === "string" && source.trim() !== "") return undefined;
+  const what = item as { id?: unknown; cidr?: unknown } | null;
+  return {
+    code: "KbEvidenceWithoutSource",
+    file: label,
+    message: `${list}.${index} (${String(what?.id ?? what?.cidr)}) has no source`,
+  };
+};
+
+/**
+ * kb/evidence.yaml: optional, so that a knowledge base without it (a test fixture) still loads; the
+ * analyzer then has no positive evidence and says unknown where it would have needed some.
+ */
+function readEvidence(file: string, label: string, problems: KbProblem[]): Evidence {
+  const evidence = emptyEvidence();
+  if (!existsSync(file)) return evidence;
+  const raw = readYaml(file, label, problems);
+  if (raw === undefined || raw === null) return evidence;
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    problems.push({ code: "KbSchemaViolation", file: label, message: "expected a mapping of lists" });
+    return evidence;
+  }
+  const record = raw as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!(EVIDENCE_LISTS as readonly string[]).includes(key)) {
+      problems.push({ code: "KbSchemaViolation", file: label, message: `unknown list ${key}` });
+    }
+  }
+  const parse = <T>(list: (typeof EVIDENCE_LISTS)[number], schema: z.ZodType<T>): T[] => {
+    if (record[list] === undefined) return [];
+    const parsed = parseList(record[list], label, schema, evidenceWithoutSource(label, list));
+    // parseList numbers problems from the list's start; say which list they are in.
+    problems.push(
+      ...parsed.problems.map((p) => ({
+        ...p,
+        message: p.message.startsWith(list) ? p.message : `${list}.${p.message}`,
+      })),
+    );
+    return parsed.value;
+  };
+  evidence.bogons = parse("bogons", bogonRange);
+  evidence.forgedAnswers = parse("forgedAnswers", forgedAnswer);
+  evidence.blockpages = parse("blockpages", pageFingerprint);
+  evidence.benignPages = parse("benignPages", pageFingerprint);
+  const ids = new Set<string>();
+  for (const f of [...evidence.blockpages, ...evidence.benignPages]) {
+    if (ids.has(f.id)) {
+      problems.push({ code: "KbDuplicateId", file: label, message: `fingerprint ${f.id} is listed twice` });
+    }
+    ids.add(f.id);
+  }
+  return evidence;
+}
+
 /** Reads and validates the knowledge base; throws KbError listing every problem found. */
 export function loadKnowledgeBase(dir: string = defaultKbDir()): KnowledgeBase {
   const problems: KbProblem[] = [];
@@ -128,8 +197,10 @@ export function loadKnowledgeBase(dir: string = defaultKbDir()): KnowledgeBase {
     eventWithoutSource(label(eventsFile)),
   );
   problems.push(...countries.problems, ...events.problems);
+  const evidenceFile = join(dir, "evidence.yaml");
+  const evidence = readEvidence(evidenceFile, label(evidenceFile), problems);
 
-  const kb = new KnowledgeBase(services, countries.value, events.value);
+  const kb = new KnowledgeBase(services, countries.value, events.value, evidence);
   problems.push(
     ...validateKnowledgeBase(kb, {
       services: (id) => label(join(serviceDir, `${id}.yaml`)),

@@ -145,6 +145,72 @@ export const event = z.strictObject({
   source: z.url({ protocol: /^https?$/ }),
 });
 
+// Evidence the analyzer may use without a control (DESIGN rule 1): addresses no public service answers
+// with, addresses censors are known to inject, and pages that only a censor (or only a CDN) serves.
+// Every entry names the public source it was taken from; a fact without a source is not evidence.
+const evidenceSource = z.url({ protocol: /^https?$/ });
+const countryCode = z.string().regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code");
+
+/** One address or a CIDR range, IPv4 or IPv6. */
+export const addressOrRange = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+  error: "an IP address or a CIDR range such as 10.0.0.0/8 or fc00::/7",
+});
+
+/** A special-purpose range: an answer in it never reaches a public service. */
+export const bogonRange = z.strictObject({
+  cidr: addressOrRange,
+  label: nonEmpty,
+  source: evidenceSource,
+});
+
+/** An address a national censor is documented to answer with instead of the real one. */
+export const forgedAnswer = z.strictObject({
+  cidr: addressOrRange,
+  /** Only measurements from this country are judged by it: elsewhere the address may be a real host. */
+  country: countryCode,
+  label: nonEmpty,
+  source: evidenceSource,
+});
+
+export const PAGE_MATCHES = ["contains", "prefix", "equals"] as const;
+
+/** A pattern in an HTTP response: a blockpage, or (benign) a CDN's own challenge page. */
+export const pageFingerprint = z
+  .strictObject({
+    id,
+    country: countryCode.optional(),
+    where: z.enum(["body", "header"]),
+    /** The header's name, lower case, when `where` is header (`location` for redirects). */
+    header: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "a lower-case header name")
+      .optional(),
+    match: z.enum(PAGE_MATCHES),
+    pattern: z.string().min(1),
+    label: nonEmpty,
+    source: evidenceSource,
+  })
+  .refine((f) => (f.where === "header") === (f.header !== undefined), {
+    message: "a header fingerprint names its header; a body fingerprint does not",
+  });
+
+export const EVIDENCE_LISTS = ["bogons", "forgedAnswers", "blockpages", "benignPages"] as const;
+
+export type BogonRange = z.infer<typeof bogonRange>;
+export type ForgedAnswer = z.infer<typeof forgedAnswer>;
+export type PageFingerprint = z.infer<typeof pageFingerprint>;
+export interface Evidence {
+  bogons: BogonRange[];
+  forgedAnswers: ForgedAnswer[];
+  blockpages: PageFingerprint[];
+  /** Pages that differ from the control's but come from the service's own CDN (bot checks). */
+  benignPages: PageFingerprint[];
+}
+/** No evidence at all: what a knowledge base without kb/evidence.yaml has. */
+export function emptyEvidence(): Evidence {
+  return { bogons: [], forgedAnswers: [], blockpages: [], benignPages: [] };
+}
+
 export type Service = z.infer<typeof service>;
 export type Feature = z.infer<typeof feature>;
 export type Endpoint = z.infer<typeof endpoint>;

@@ -1,8 +1,49 @@
+import type { EngineState, StatusChange, StepResult } from "../analysis/status-engine.js";
 import type { ServiceStatus, Target, TimelineEntry } from "../analysis/types.js";
-import type { AtomicKv, ChatId, ChatSettings, Store } from "./types.js";
+import { DeliveryKv } from "./deliveries.js";
+import type {
+  AtomicKv,
+  ChatId,
+  ChatSettings,
+  DeliveryJob,
+  DeliveryRecord,
+  DigestEntry,
+  EngineUpdate,
+  Store,
+} from "./types.js";
 
 /** Older timeline entries are dropped beyond this: a status that flaps for years stays one small value. */
 export const TIMELINE_CAP = 1000;
+
+/**
+ * Queued changes kept per target, oldest dropped beyond this: only reached when nothing consumes the
+ * outbox (no alerts running), and an alert 100 changes late is worth nothing anyway.
+ */
+export const OUTBOX_CAP = 100;
+
+/** The value under `engine:`: the state and the changes it made that are not fully delivered yet. */
+interface EngineRecord {
+  state: EngineState;
+  /** Changes not yet on the timeline. */
+  unrecorded: StatusChange[];
+  /** Changes not yet acknowledged by alerts: the outbox. */
+  outbox: StatusChange[];
+}
+
+/** One person may report one target once within this window. */
+export const REPORT_WINDOW_MS = 60 * 60 * 1000;
+/** Reports older than this are dropped on the next report of the target: they are never shown. */
+const REPORT_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** At most this many reports kept per target, so a flood cannot grow one value without bound. */
+const REPORT_CAP = 5000;
+
+/** A person's report that a target did not work for them. */
+interface ProblemReport {
+  /** An opaque key of the person, not their user id. */
+  reporter: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
 
 /** The key layout (store/README.md). Parts never contain ':', so no two targets share a key. */
 const keys = {
@@ -15,14 +56,23 @@ const keys = {
   /** The targets of one chat: a reverse index for "my subscriptions" and removeChat. */
   chatSubscriptions: (chatId: ChatId) => `chat-subs:${part(chatId)}`,
   chat: (chatId: ChatId) => `chat:${part(chatId)}`,
+  /** Problem reports of the last day: `{reporter, at}` entries, oldest first. */
+  reports: (t: Target) => `reports:${part(t.country)}:${part(t.service)}`,
+  engine: (t: Target) => `engine:${part(t.country)}:${part(t.service)}`,
+  /** Every target with an engine state, sorted: where `pendingChanges` looks for queued changes. */
+  engineIndex: () => "engine-index",
 };
 
 /** The domain store over any AtomicKv: every read-modify-write below is one atomic `update`. */
 export class KvStore implements Store {
   readonly kind: Store["kind"];
 
+  /** Alert delivery's jobs, records and digests (store/deliveries.ts). */
+  private readonly deliveries: DeliveryKv;
+
   constructor(private readonly kv: AtomicKv) {
     this.kind = kv.kind;
+    this.deliveries = new DeliveryKv(kv);
   }
 
   async getStatus(target: Target): Promise<ServiceStatus | undefined> {
@@ -112,6 +162,173 @@ export class KvStore implements Store {
     return updated ?? { chatId };
   }
 
+  async migrateChat(from: ChatId, to: ChatId): Promise<number> {
+    if (from === to) return 0;
+    const targets = await this.subscriptionsOf(from);
+    // The new chat's index first, the old one's last: a crash anywhere in between leaves the old index
+    // intact, so running the migration again finds every target and finishes the move.
+    if (targets.length > 0) {
+      await this.kv.update<Target[]>(keys.chatSubscriptions(to), (current = []) => {
+        const missing = targets.filter((t) => !current.some((c) => sameTarget(c, t)));
+        return missing.length > 0 ? [...current, ...missing.map(toTarget)] : current;
+      });
+    }
+    for (const target of targets) {
+      await this.kv.update<ChatId[]>(keys.subscribers(target), (chatIds = []) => {
+        const rest = chatIds.filter((id) => id !== from);
+        return rest.includes(to) ? rest : withSorted(rest, to);
+      });
+    }
+    await this.kv.update<Target[]>(keys.chatSubscriptions(from), (current) =>
+      withoutTargets(current, targets),
+    );
+    const settings = await this.getChat(from);
+    if (settings) {
+      await this.kv.update<ChatSettings>(keys.chat(to), (current) =>
+        withoutUndefined({ ...settings, ...current, chatId: to }),
+      );
+      await this.kv.update<ChatSettings>(keys.chat(from), () => undefined);
+    }
+    return targets.length;
+  }
+
+  async addReport(reporter: string, target: Target, atMs: number): Promise<boolean> {
+    let added = false;
+    await this.kv.update<ProblemReport[]>(keys.reports(target), (reports = []) => {
+      const kept = reports.filter((r) => r.at > atMs - REPORT_RETENTION_MS);
+      added = !kept.some((r) => r.reporter === reporter && r.at > atMs - REPORT_WINDOW_MS);
+      if (added) return [...kept, { reporter, at: atMs }].slice(-REPORT_CAP);
+      return kept.length === reports.length ? reports : kept;
+    });
+    return added;
+  }
+
+  async countReports(target: Target, sinceMs: number): Promise<number> {
+    const reports = (await this.kv.get<ProblemReport[]>(keys.reports(target))) ?? [];
+    return new Set(reports.filter((r) => r.at >= sinceMs).map((r) => r.reporter)).size;
+  }
+
+  async getEngineState(target: Target): Promise<EngineState | undefined> {
+    return (await this.kv.get<EngineRecord>(keys.engine(target)))?.state;
+  }
+
+  async updateEngineState(
+    target: Target,
+    advance: (current: EngineState | undefined) => StepResult,
+  ): Promise<EngineUpdate> {
+    // Index first, as putStatus does: a crash before the state write leaves an index entry without a
+    // record, which pendingChanges skips, rather than queued changes no one ever finds.
+    const index = await this.kv.get<Target[]>(keys.engineIndex());
+    if (!index?.some((t) => sameTarget(t, target))) {
+      await this.kv.update<Target[]>(keys.engineIndex(), (targets = []) =>
+        targets.some((t) => sameTarget(t, target)) ? targets : sortTargets([...targets, toTarget(target)]),
+      );
+    }
+    let result: StepResult | undefined;
+    const stored = await this.kv.update<EngineRecord>(keys.engine(target), (current) => {
+      result = advance(current?.state);
+      const { state, change } = result;
+      // Nothing new: write nothing (update skips the write when given `current` back).
+      if (current && change === null && state === current.state) return current;
+      const unrecorded = current?.unrecorded ?? [];
+      const outbox = current?.outbox ?? [];
+      return change === null
+        ? { state, unrecorded, outbox }
+        : {
+            state,
+            unrecorded: [...unrecorded, change].slice(-OUTBOX_CAP),
+            outbox: [...outbox, change].slice(-OUTBOX_CAP),
+          };
+    });
+    if (!stored || !result) throw new Error("engine update stored nothing");
+    return { state: stored.state, change: result.change, unrecorded: stored.unrecorded };
+  }
+
+  async recordChange(change: StatusChange): Promise<void> {
+    // Timeline first, then the mark: a crash in between leaves the change unrecorded, and recording it
+    // again finds it on the timeline and only sets the mark. Nothing is lost, nothing doubled.
+    const entry = timelineEntry(change);
+    await this.kv.update<TimelineEntry[]>(keys.timeline(change.target), (entries = []) =>
+      entries.some((e) => sameEntry(e, entry)) ? entries : [...entries, entry].slice(-TIMELINE_CAP),
+    );
+    await this.kv.update<EngineRecord>(keys.engine(change.target), (record) => {
+      if (!record?.unrecorded.some((c) => c.id === change.id)) return record;
+      return { ...record, unrecorded: record.unrecorded.filter((c) => c.id !== change.id) };
+    });
+  }
+
+  async pendingChanges(): Promise<StatusChange[]> {
+    const targets = (await this.kv.get<Target[]>(keys.engineIndex())) ?? [];
+    const records = await Promise.all(targets.map((t) => this.kv.get<EngineRecord>(keys.engine(t))));
+    return records
+      .flatMap((record) => record?.outbox ?? [])
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || compareText(a.id, b.id));
+  }
+
+  async ackChanges(changes: readonly Pick<StatusChange, "id" | "target">[]): Promise<number> {
+    let acknowledged = 0;
+    const idsByKey = new Map<string, Set<string>>();
+    for (const change of changes) {
+      const key = keys.engine(change.target);
+      idsByKey.set(key, (idsByKey.get(key) ?? new Set<string>()).add(change.id));
+    }
+    for (const [key, ids] of idsByKey) {
+      let removed = 0;
+      await this.kv.update<EngineRecord>(key, (record) => {
+        removed = record?.outbox.filter((c) => ids.has(c.id)).length ?? 0;
+        if (!record || removed === 0) return record;
+        return { ...record, outbox: record.outbox.filter((c) => !ids.has(c.id)) };
+      });
+      acknowledged += removed;
+    }
+    return acknowledged;
+  }
+
+  createDeliveryJob(job: DeliveryJob): Promise<{ job: DeliveryJob; created: boolean }> {
+    return this.deliveries.createDeliveryJob(job);
+  }
+
+  openDeliveryJobs(): Promise<DeliveryJob[]> {
+    return this.deliveries.openDeliveryJobs();
+  }
+
+  finishDeliveryJob(jobId: string, finishedAt: string): Promise<void> {
+    return this.deliveries.finishDeliveryJob(jobId, finishedAt);
+  }
+
+  getDeliveries(jobId: string, chatIds: readonly ChatId[]): Promise<(DeliveryRecord | undefined)[]> {
+    return this.deliveries.getDeliveries(jobId, chatIds);
+  }
+
+  claimDelivery(
+    jobId: string,
+    chatId: ChatId,
+    owner: string,
+    atMs: number,
+  ): Promise<{ claimed: boolean; record: DeliveryRecord }> {
+    return this.deliveries.claimDelivery(jobId, chatId, owner, atMs);
+  }
+
+  settleDelivery(jobId: string, chatId: ChatId, record: DeliveryRecord): Promise<void> {
+    return this.deliveries.settleDelivery(jobId, chatId, record);
+  }
+
+  addToDigest(chatId: ChatId, change: StatusChange, addedAt: string): Promise<boolean> {
+    return this.deliveries.addToDigest(chatId, change, addedAt);
+  }
+
+  digestChats(): Promise<ChatId[]> {
+    return this.deliveries.digestChats();
+  }
+
+  getDigest(chatId: ChatId): Promise<DigestEntry[]> {
+    return this.deliveries.getDigest(chatId);
+  }
+
+  removeFromDigest(chatId: ChatId, changeIds: readonly string[]): Promise<number> {
+    return this.deliveries.removeFromDigest(chatId, changeIds);
+  }
+
   async close(): Promise<void> {
     return this.kv.close();
   }
@@ -141,6 +358,23 @@ function withSorted(sorted: readonly string[], item: string): string[] {
 
 function sameTarget(a: Target, b: Target): boolean {
   return a.service === b.service && a.country === b.country;
+}
+
+function sortTargets(targets: Target[]): Target[] {
+  return targets.sort((a, b) => compareText(a.country, b.country) || compareText(a.service, b.service));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A change on the timeline is dated by its `since`: when the new status was first observed. */
+function timelineEntry(change: StatusChange): TimelineEntry {
+  return { at: change.since, from: change.from, to: change.to, mechanism: change.mechanism };
+}
+
+function sameEntry(a: TimelineEntry, b: TimelineEntry): boolean {
+  return a.at === b.at && a.from === b.from && a.to === b.to;
 }
 
 /** Only the two fields: callers may pass richer objects (a ServiceStatus is a Target too). */

@@ -1,7 +1,15 @@
+import type { EngineState, StatusChange, StepResult } from "../analysis/status-engine.js";
 import type { ServiceStatus, Target, TimelineEntry } from "../analysis/types.js";
 
 /** Telegram chat ids exceed 2^53 in theory and are compared as text: kept as decimal strings. */
 export type ChatId = string;
+
+/**
+ * The service part of a subscription to every service of a country (`/subscribe all ir`): a change of
+ * (service, country) concerns the subscribers of that target and those of (ALL_SERVICES, country).
+ * Not a valid knowledge-base id, so it never collides with one.
+ */
+export const ALL_SERVICES = "*";
 
 export type Lang = "en" | "zh-Hans" | "zh-Hant" | "ru" | "fa";
 
@@ -58,7 +66,139 @@ export interface Store {
   getChat(chatId: ChatId): Promise<ChatSettings | undefined>;
   updateChat(chatId: ChatId, patch: Partial<Omit<ChatSettings, "chatId">>): Promise<ChatSettings>;
 
+  /**
+   * Moves the subscriptions and settings of chat `from` to chat `to` (a group that became a supergroup).
+   * Every key changes in one atomic update, each target's subscriber list swaps `from` for `to` in a
+   * single write (alerts reach exactly one of the two at any moment), and the steps are ordered so that
+   * running it again completes an interrupted move. Settings `to` already has win over `from`'s.
+   * Resolves to how many subscriptions moved.
+   */
+  migrateChat(from: ChatId, to: ChatId): Promise<number>;
+
+  /**
+   * Records that a person could not use a target. `reporter` is an opaque key of that person (the bot
+   * passes a keyed hash, never a raw user id). Resolves false, storing nothing, when the same person
+   * already reported the same target within the hour before `atMs` (epoch milliseconds).
+   */
+  addReport(reporter: string, target: Target, atMs: number): Promise<boolean>;
+  /** How many different people reported problems with a target at or after `sinceMs`. */
+  countReports(target: Target, sinceMs: number): Promise<number>;
+
+  /** The status engine's state of one target; undefined before its first observation. */
+  getEngineState(target: Target): Promise<EngineState | undefined>;
+  /**
+   * Atomically replaces the engine state of `target` with `advance(current).state`. A change `advance`
+   * returns is queued in the same write, both for the timeline (see `recordChange`) and for alerts (see
+   * `pendingChanges`): a state transition and its event are never stored one without the other.
+   * `advance` may run more than once under contention and must be pure (analysis/status-engine `step`).
+   */
+  updateEngineState(
+    target: Target,
+    advance: (current: EngineState | undefined) => StepResult,
+  ): Promise<EngineUpdate>;
+  /** Puts a change on its target's timeline unless it is there already, then marks it recorded. */
+  recordChange(change: StatusChange): Promise<void>;
+  /** Changes not yet acknowledged by alerts, of every target, oldest first. Delivery is at least once. */
+  pendingChanges(): Promise<StatusChange[]>;
+  /** Acknowledges delivered changes; resolves to how many of them were still pending. */
+  ackChanges(changes: readonly Pick<StatusChange, "id" | "target">[]): Promise<number>;
+
+  // Alert delivery (bot/alerts; store/README.md, "Alert delivery"). A job is one message for some chats;
+  // each (job, chat) has a delivery record, absent until first tried, which is what makes a restart resume
+  // the unsent and never resend the sent.
+  /**
+   * Stores `job` unless a job with its id exists, live or finished (a finished job is remembered for
+   * `FINISHED_JOB_TTL_MS`); resolves to the stored job, and whether it is the one given.
+   */
+  createDeliveryJob(job: DeliveryJob): Promise<{ job: DeliveryJob; created: boolean }>;
+  /** Jobs not finished yet, oldest first. */
+  openDeliveryJobs(): Promise<DeliveryJob[]>;
+  /** Marks a job finished: its recipient list is dropped, its id kept so that it is never created again. */
+  finishDeliveryJob(jobId: string, finishedAt: string): Promise<void>;
+  /** The records of some recipients of a job, in the same order; undefined: never tried. */
+  getDeliveries(jobId: string, chatIds: readonly ChatId[]): Promise<(DeliveryRecord | undefined)[]>;
+  /**
+   * Atomically marks a delivery `sending` for `owner`, only if it is absent, `pending`, or already
+   * `sending` for the same owner: of two dispatchers, one claims it. Resolves to the record as it now is,
+   * and whether this call claimed it.
+   */
+  claimDelivery(
+    jobId: string,
+    chatId: ChatId,
+    owner: string,
+    atMs: number,
+  ): Promise<{ claimed: boolean; record: DeliveryRecord }>;
+  /** Writes the outcome of an attempt (by the claim's owner); kept for `DELIVERY_RECORD_TTL_MS`. */
+  settleDelivery(jobId: string, chatId: ChatId, record: DeliveryRecord): Promise<void>;
+  /** Queues a change for a chat's daily digest; resolves false when it was queued already. */
+  addToDigest(chatId: ChatId, change: StatusChange, addedAt: string): Promise<boolean>;
+  /** Chats with something queued for their digest, sorted. */
+  digestChats(): Promise<ChatId[]>;
+  /** What is queued for a chat's digest, oldest first. */
+  getDigest(chatId: ChatId): Promise<DigestEntry[]>;
+  /** Removes the named changes from a chat's digest queue; resolves to how many were there. */
+  removeFromDigest(chatId: ChatId, changeIds: readonly string[]): Promise<number>;
+
   close(): Promise<void>;
+}
+
+/**
+ * One message for some chats (bot/alerts): the alert of one status change, or one chat's daily digest.
+ * Immutable once stored, so a restart sends exactly what was planned.
+ */
+export interface DeliveryJob {
+  /** The change's id for an alert; `digest/<chatId>/<YYYY-MM-DD>` for a digest. */
+  id: string;
+  kind: "alert" | "digest";
+  /** The alert's change, or the digest's changes, oldest first. */
+  changes: StatusChange[];
+  /** Who gets it, each chat once. Empty in a finished job. */
+  recipients: ChatId[];
+  /** ISO timestamp. */
+  createdAt: string;
+  /** ISO timestamp at which every delivery reached a final state. */
+  finishedAt?: string;
+}
+
+/**
+ * `pending`: to try (again) no earlier than `notBefore`. `sending`: a request may be on its way to
+ * Telegram. Final: `sent` (Telegram answered ok), `unconfirmed` (found `sending` after a crash: presumed
+ * delivered, never resent), `failed`, `skipped` (the chat is inactive), `moved` (the group became the
+ * supergroup `movedTo`, whose own record carries on).
+ */
+export type DeliveryState = "pending" | "sending" | "sent" | "unconfirmed" | "failed" | "skipped" | "moved";
+
+export interface DeliveryRecord {
+  state: DeliveryState;
+  /** Requests made so far, 429s included. */
+  attempts: number;
+  /** The dispatcher instance that claimed it, while `sending`. */
+  owner?: string;
+  /** Epoch ms before which it is not tried again (retry_after, back-off). */
+  notBefore?: number;
+  /** Telegram's message_id, once sent. */
+  messageId?: number;
+  movedTo?: ChatId;
+  /** Telegram's description of the last failure. */
+  error?: string;
+  /** Epoch ms of the last change of this record. */
+  at: number;
+}
+
+/** A change waiting for a chat's daily digest. */
+export interface DigestEntry {
+  change: StatusChange;
+  /** ISO timestamp: the digest due after it takes it. */
+  addedAt: string;
+}
+
+/** What `updateEngineState` stored. */
+export interface EngineUpdate {
+  state: EngineState;
+  /** The change this update made, if any. */
+  change: StatusChange | null;
+  /** Every change of the target not yet on its timeline, this one included, oldest first. */
+  unrecorded: StatusChange[];
 }
 
 export type StoreKind = Store["kind"];

@@ -1,3 +1,6 @@
+import { alertsEn } from "./alerts/en.js";
+import { conversationEn } from "./conversation/en.js";
+
 // The source locale. Every other locale must have exactly these keys (checked by the compiler through
 // `Messages` and by test/bot/i18n.test.ts). Placeholders are {name}; text is plain, the renderer escapes it.
 
@@ -84,9 +87,10 @@ export const en = {
   "list.separator": ", ",
 
   "bot.welcome":
-    'Hello! Ask me whether a service is blocked, for example "is WhatsApp blocked in China?". I answer from network probes and a knowledge base of censorship history, and I say unknown when I do not know. Default country: {country}.',
-  "bot.help":
-    'Ask in your own words: "is Telegram blocked in Iran?", "YouTube Russia", or send a link. Commands: /start, /help.',
+    'Hello! Ask me whether a service is blocked, for example "is WhatsApp blocked in China?". I answer from network probes and a knowledge base of censorship history, and I say unknown when I do not know.',
+  "bot.help": 'Ask in your own words: "is Telegram blocked in Iran?", "YouTube Russia", or send a link.',
+  ...conversationEn,
+  ...alertsEn,
   "console.intro":
     "isblocked console: ask a question (e.g. is whatsapp blocked in china?), or type exit to quit.",
 } as const;

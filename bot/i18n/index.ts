@@ -32,3 +32,28 @@ export function pickLang(code: string | undefined | null): Lang {
 }
 
 export const isRtl = (lang: Lang): boolean => lang === "fa";
+
+/** Messages that come in the plural forms of every locale: `<base>.one|few|many|other`. */
+export type PluralBase = "report.recent";
+
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * A message whose wording depends on a count, chosen by the language's plural rules (CLDR, via Intl):
+ * Russian needs one/few/many ("1 человек", "2 человека", "5 человек"), English one/other, Chinese none.
+ */
+export function tPlural(
+  lang: Lang,
+  base: PluralBase,
+  count: number,
+  vars: Record<string, string | number> = {},
+) {
+  let rules = pluralRules.get(lang);
+  if (!rules) {
+    rules = new Intl.PluralRules(lang);
+    pluralRules.set(lang, rules);
+  }
+  const category = rules.select(count);
+  const form = category === "one" || category === "few" || category === "many" ? category : "other";
+  return t(lang, `${base}.${form}`, { count, ...vars });
+}

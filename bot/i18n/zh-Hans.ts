@@ -1,3 +1,5 @@
+import { alertsZhHans } from "./alerts/zh-Hans.js";
+import { conversationZhHans } from "./conversation/zh-Hans.js";
 import type { Messages } from "./en.js";
 
 /** Gregorian dates read the same in simplified and traditional characters. */
@@ -86,8 +88,10 @@ export const zhHans: Messages = {
   "list.separator": "、",
 
   "bot.welcome":
-    "你好！你可以问我某个服务是否被封锁，例如“WhatsApp在中国被封锁了吗？”。我根据网络探测和审查历史知识库来回答；不知道的时候，我会说“未知”。默认国家：{country}。",
+    "你好！你可以问我某个服务是否被封锁，例如“WhatsApp在中国被封锁了吗？”。我根据网络探测和审查历史知识库来回答；不知道的时候，我会说“未知”。",
   "bot.help":
-    "用你自己的话提问即可，例如“Telegram在伊朗被封锁了吗？”、“YouTube 俄罗斯”，也可以直接发送链接。命令：/start、/help。",
+    "用你自己的话提问即可，例如“Telegram在伊朗被封锁了吗？”、“YouTube 俄罗斯”，也可以直接发送链接。",
+  ...conversationZhHans,
+  ...alertsZhHans,
   "console.intro": "isblocked 控制台：请输入问题（例如：whatsapp在中国被封锁了吗？），输入 exit 退出。",
 };

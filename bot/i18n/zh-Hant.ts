@@ -1,3 +1,5 @@
+import { alertsZhHant } from "./alerts/zh-Hant.js";
+import { conversationZhHant } from "./conversation/zh-Hant.js";
 import type { Messages } from "./en.js";
 import { chineseDates } from "./zh-Hans.js";
 
@@ -57,8 +59,10 @@ export const zhHant: Messages = {
   "list.separator": "、",
 
   "bot.welcome":
-    "你好！你可以問我某個服務是否遭封鎖，例如「WhatsApp在中國被封鎖了嗎？」。我根據網路探測和審查歷史知識庫來回答；不知道的時候，我會說「未知」。預設國家：{country}。",
+    "你好！你可以問我某個服務是否遭封鎖，例如「WhatsApp在中國被封鎖了嗎？」。我根據網路探測和審查歷史知識庫來回答；不知道的時候，我會說「未知」。",
   "bot.help":
-    "用你自己的話提問就可以，例如「Telegram在伊朗被封鎖了嗎？」、「YouTube 俄羅斯」，也可以直接傳送連結。指令：/start、/help。",
+    "用你自己的話提問就可以，例如「Telegram在伊朗被封鎖了嗎？」、「YouTube 俄羅斯」，也可以直接傳送連結。",
+  ...conversationZhHant,
+  ...alertsZhHant,
   "console.intro": "isblocked 主控台：請輸入問題（例如：whatsapp在中國被封鎖了嗎？），輸入 exit 離開。",
 };

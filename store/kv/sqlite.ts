@@ -28,19 +28,9 @@ export async function openSqliteKv(
       cause: error,
     });
   }
-  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: TABLE, busyTimeout: BUSY_TIMEOUT_MS });
+  const adapter = await connectWithRetry(path);
   const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
   keyv.on("error", onError);
-  try {
-    // The first query waits for the file to open and the table to exist, so a bad path fails here.
-    // WAL lets readers and one writer from several processes share the file; synchronous=NORMAL in WAL
-    // still keeps every committed write when the process is killed.
-    await adapter.query("PRAGMA journal_mode=WAL");
-    await adapter.query("PRAGMA synchronous=NORMAL");
-  } catch (error) {
-    await adapter.close().catch(() => {}); // fails too when the file never opened: nothing to release then
-    throw new StoreError(`sqlite store: cannot open ${path}: ${messageOf(error)}`, { cause: error });
-  }
   return new KeyvAtomicKv({
     kind: "sqlite",
     keyv,
@@ -59,4 +49,34 @@ export async function openSqliteKv(
       },
     },
   });
+}
+
+const OPEN_ATTEMPTS = 20;
+
+/**
+ * Opens the file, creates the table and switches to WAL. Two processes opening one new file at once can
+ * get SQLITE_BUSY straight away, without the busy timeout's wait (SQLite refuses a lock upgrade that could
+ * deadlock), and @keyv/sqlite's connection is then unusable: so a busy open is retried from scratch.
+ */
+async function connectWithRetry(path: string): Promise<KeyvSqlite> {
+  for (let attempt = 1; ; attempt++) {
+    const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: TABLE, busyTimeout: BUSY_TIMEOUT_MS });
+    // The constructor's own connect emits errors too; the query below reports them.
+    adapter.on("error", () => {});
+    try {
+      // The first query waits for the file to open and the table to exist, so a bad path fails here.
+      // WAL lets readers and one writer from several processes share the file; synchronous=NORMAL in WAL
+      // still keeps every committed write when the process is killed.
+      await adapter.query("PRAGMA journal_mode=WAL");
+      await adapter.query("PRAGMA synchronous=NORMAL");
+      return adapter;
+    } catch (error) {
+      await adapter.close().catch(() => {}); // fails too when the file never opened: nothing to release
+      const busy = (error as { code?: string }).code === "SQLITE_BUSY";
+      if (!busy || attempt >= OPEN_ATTEMPTS) {
+        throw new StoreError(`sqlite store: cannot open ${path}: ${messageOf(error)}`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+    }
+  }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../../bot/commands.js";
 import { en } from "../../bot/i18n/en.js";
-import { locales, pickLang, t } from "../../bot/i18n/index.js";
+import { locales, pickLang, t, tPlural } from "../../bot/i18n/index.js";
+import { CATEGORIES } from "../../kb/schema.js";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -45,5 +47,25 @@ describe("pickLang", () => {
     ["fa-IR", "fa"],
   ])("%s → %s", (code, lang) => {
     expect(pickLang(code)).toBe(lang);
+  });
+});
+
+describe("conversation messages", () => {
+  it("has a description for every command and a name for every category", () => {
+    for (const command of COMMANDS) expect(Object.keys(en)).toContain(`command.${command.name}`);
+    for (const category of CATEGORIES) expect(Object.keys(en)).toContain(`category.${category}`);
+  });
+
+  it.each([
+    ["en", 1, "1 person in China reported problems in the last hour."],
+    ["en", 2, "2 people in China reported problems in the last hour."],
+    ["ru", 1, "Китай: за последний час о проблемах сообщил 1 человек."],
+    ["ru", 4, "Китай: за последний час о проблемах сообщили 4 человека."],
+    ["ru", 11, "Китай: за последний час о проблемах сообщили 11 человек."],
+    ["zh-Hant", 1, "過去一小時內，中國有 1 人回報遇到問題。"],
+    ["fa", 2, "در یک ساعت گذشته 2 نفر در چین مشکل را گزارش کرده‌اند."],
+  ] as const)("%s: %i report(s) in the language's plural form", (lang, count, text) => {
+    const place = { en: "China", ru: "Китай", "zh-Hant": "中國", fa: "چین" }[lang];
+    expect(tPlural(lang, "report.recent", count, { place })).toBe(text);
   });
 });

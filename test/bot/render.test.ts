@@ -130,6 +130,32 @@ describe("renderAnswer", () => {
     const firstLine = renderAnswer(kb, answer, "fa").split("\n")[0];
     expect(firstLine).toContain("\u2068SafeChat\u2069");
   });
+
+  it("isolates an unknown domain in Persian too", () => {
+    const answer: Answer = { ...base, service: null, domain: "example.org" };
+    expect(renderAnswer(kb, answer, "fa").split("\n")[0]).toBe(
+      "❔ دامنهٔ \u2068example.org\u2069 هنوز در پایگاه دانش نیست و در چین سنجشی برای آن انجام نشده است؛ بنابراین وضعیتش نامشخص است.",
+    );
+  });
+
+  it("counts people's recent reports beside the status, never in place of it", () => {
+    const answer: Answer = {
+      ...base,
+      status: "blocked",
+      basis: "history",
+      since: "2017-09-25",
+      event: blockedEvent,
+      history: [blockedEvent],
+      recentReports: 4,
+    };
+    expect(renderAnswer(kb, answer, "en").split("\n").slice(0, 4)).toEqual([
+      "⛔ <b>ChatApp in China</b>",
+      'No fresh measurement; last known: blocked since 25 September 2017 (<a href="https://example.org/b">source</a>)',
+      "👥 4 people in China reported problems in the last hour.",
+      "",
+    ]);
+    expect(renderAnswer(kb, { ...answer, recentReports: 0 }, "en")).not.toContain("👥");
+  });
 });
 
 describe("formatDate", () => {

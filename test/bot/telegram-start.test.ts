@@ -42,6 +42,7 @@ describe("isblocked start with BOT_TOKEN", () => {
       env: {
         PATH: process.env.PATH ?? "",
         STORE_URL: "memory:",
+        PROBE_SCHEDULE: "off",
         LOG_LEVEL: "debug",
         BOT_TOKEN: TOKEN,
         TELEGRAM_API_ROOT: api.apiRoot,

@@ -16,7 +16,14 @@ function run(args: string[], env: Record<string, string> = {}, input?: string) {
     cwd,
     input,
     encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", STORE_URL: "memory:", LOG_LEVEL: "warn", ...env },
+    // No probe cycle: a test never sends a packet beyond loopback.
+    env: {
+      PATH: process.env.PATH ?? "",
+      STORE_URL: "memory:",
+      LOG_LEVEL: "warn",
+      PROBE_SCHEDULE: "off",
+      ...env,
+    },
     timeout: 20_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
@@ -131,6 +138,7 @@ describe("isblocked CLI", () => {
       env: {
         PATH: process.env.PATH ?? "",
         STORE_URL: "memory:",
+        PROBE_SCHEDULE: "off",
         LOG_LEVEL: "debug",
         BOT_TOKEN: TOKEN,
         TELEGRAM_API_ROOT: "http://127.0.0.1:9",

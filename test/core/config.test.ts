@@ -23,8 +23,15 @@ describe("loadConfig", () => {
       storeUrl: DEFAULT_STORE_URL,
       defaultCountry: "CN",
       probeSchedule: "*/10 * * * *",
+      statusThreshold: 2,
+      vantagesFile: undefined,
       webPort: 8080,
       logLevel: "info",
+      alertRateGlobal: 30,
+      alertRatePrivate: 1,
+      alertRateGroup: 20,
+      alertPaidBroadcast: false,
+      digestHour: 8,
     });
   });
 
@@ -37,6 +44,8 @@ describe("loadConfig", () => {
       STORE_URL: "redis://127.0.0.1:6379",
       DEFAULT_COUNTRY: "ir",
       PROBE_SCHEDULE: "off",
+      STATUS_THRESHOLD: "3",
+      VANTAGES_FILE: "vantages.yaml",
       WEB_PORT: "9090",
       LOG_LEVEL: "debug",
     });
@@ -44,6 +53,8 @@ describe("loadConfig", () => {
       defaultCountry: "IR",
       webPort: 9090,
       probeSchedule: "off",
+      statusThreshold: 3,
+      vantagesFile: "vantages.yaml",
       logLevel: "debug",
     });
   });
@@ -54,14 +65,58 @@ describe("loadConfig", () => {
     [{ BOT_TOKEN: "not-a-token" }, "BOT_TOKEN"],
     [{ DEFAULT_COUNTRY: "China" }, "DEFAULT_COUNTRY"],
     [{ PROBE_SCHEDULE: "every minute" }, "PROBE_SCHEDULE"],
+    [{ STATUS_THRESHOLD: "0" }, "STATUS_THRESHOLD"],
+    [{ STATUS_THRESHOLD: "11" }, "STATUS_THRESHOLD"],
+    [{ STATUS_THRESHOLD: "1.5" }, "STATUS_THRESHOLD"],
+    [{ STATUS_THRESHOLD: "twice" }, "STATUS_THRESHOLD"],
     [{ WEB_PORT: "70000" }, "WEB_PORT"],
     [{ WEB_PORT: "eighty" }, "WEB_PORT"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ WEBHOOK_URL: "http://insecure.example/hook", BOT_TOKEN: TOKEN }, "WEBHOOK_URL"],
     [{ WEBHOOK_URL: "https://bot.example.org/hook" }, "WEBHOOK_URL"],
     [{ TELEGRAM_API_ROOT: "ftp://x" }, "TELEGRAM_API_ROOT"],
+    [{ ALERT_RATE_GLOBAL: "0" }, "ALERT_RATE_GLOBAL"],
+    [{ ALERT_RATE_GLOBAL: "31" }, "ALERT_RATE_GLOBAL"],
+    [{ ALERT_RATE_GLOBAL: "1001", ALERT_PAID_BROADCAST: "on" }, "ALERT_RATE_GLOBAL"],
+    [{ ALERT_RATE_GLOBAL: "2.5" }, "ALERT_RATE_GLOBAL"],
+    [{ ALERT_RATE_PRIVATE: "0" }, "ALERT_RATE_PRIVATE"],
+    [{ ALERT_RATE_PRIVATE: "fast" }, "ALERT_RATE_PRIVATE"],
+    [{ ALERT_RATE_GROUP: "21" }, "ALERT_RATE_GROUP"],
+    [{ ALERT_PAID_BROADCAST: "maybe" }, "ALERT_PAID_BROADCAST"],
+    [{ DIGEST_HOUR: "24" }, "DIGEST_HOUR"],
+    [{ DIGEST_HOUR: "-1" }, "DIGEST_HOUR"],
+    [{ DIGEST_HOUR: "8am" }, "DIGEST_HOUR"],
   ])("rejects %j naming %s", (env, variable) => {
     expect(problems(env)).toEqual([variable]);
+  });
+
+  it("reads the alert rates and the digest hour", () => {
+    expect(
+      loadConfig({
+        ALERT_RATE_GLOBAL: "25",
+        ALERT_RATE_PRIVATE: "2",
+        ALERT_RATE_GROUP: "10",
+        DIGEST_HOUR: "0",
+      }),
+    ).toMatchObject({
+      alertRateGlobal: 25,
+      alertRatePrivate: 2,
+      alertRateGroup: 10,
+      alertPaidBroadcast: false,
+      digestHour: 0,
+    });
+  });
+
+  it("raises the global alert rate to 1000 a second with paid broadcast, unless told otherwise", () => {
+    expect(loadConfig({ ALERT_PAID_BROADCAST: "on" })).toMatchObject({
+      alertPaidBroadcast: true,
+      alertRateGlobal: 1000,
+    });
+    expect(loadConfig({ ALERT_PAID_BROADCAST: "ON", ALERT_RATE_GLOBAL: "300" })).toMatchObject({
+      alertPaidBroadcast: true,
+      alertRateGlobal: 300,
+    });
+    expect(loadConfig({ ALERT_PAID_BROADCAST: "off" }).alertPaidBroadcast).toBe(false);
   });
 
   it("never puts a rejected secret's value into the error", () => {

@@ -1,9 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type EngineState,
+  INITIAL_STATE,
+  type Observation,
+  type StatusChange,
+  type StepResult,
+  step,
+} from "../../analysis/status-engine.js";
 import type { ServiceStatus, Target, TimelineEntry } from "../../analysis/types.js";
-import { TIMELINE_CAP } from "../../store/domain.js";
+import { DIGEST_CAP } from "../../store/deliveries.js";
+import { OUTBOX_CAP, TIMELINE_CAP } from "../../store/domain.js";
 import { openKv, openStore } from "../../store/open.js";
-import { type AtomicKv, type Store, StoreError } from "../../store/types.js";
+import { ALL_SERVICES, type AtomicKv, type DeliveryJob, type Store, StoreError } from "../../store/types.js";
 import { type Backend, freshNamespace, memoryBackend, redisBackend, sqliteBackend } from "./fixtures.js";
 
 const BACKENDS: Backend[] = [memoryBackend(), sqliteBackend(), redisBackend()];
@@ -27,6 +36,52 @@ function status(target: Target, overrides: Partial<ServiceStatus> = {}): Service
     ...overrides,
   };
 }
+
+/** One cycle's observation of `target`, `n` cycles of ten minutes after a fixed start. */
+function observed(target: Target, n: number, value: ServiceStatus["status"] = "blocked"): Observation {
+  return {
+    ...target,
+    status: value,
+    mechanism: value === "accessible" ? null : "dns",
+    features: [],
+    regions: [],
+    confidence: 1,
+    at: new Date(Date.UTC(2017, 0, 1) + n * 600_000).toISOString(),
+  };
+}
+
+const advance =
+  (observation: Observation, threshold = 2) =>
+  (current: EngineState | undefined): StepResult =>
+    step(current ?? INITIAL_STATE, observation, { threshold });
+
+/** An advance that always changes something and always emits a change of its own id. */
+const alwaysChange =
+  (target: Target, id: string) =>
+  (current: EngineState | undefined): StepResult => {
+    const at = new Date(Date.UTC(2017, 0, 1) + (current?.candidate?.count ?? 0) * 1000).toISOString();
+    const state: EngineState = {
+      confirmed: null,
+      candidate: {
+        status: "blocked",
+        mechanism: null,
+        count: (current?.candidate?.count ?? 0) + 1,
+        firstSeen: at,
+      },
+      observedAt: at,
+    };
+    const change: StatusChange = {
+      id,
+      target,
+      from: null,
+      to: "blocked",
+      since: at,
+      at,
+      mechanism: null,
+      features: [],
+    };
+    return { state, change };
+  };
 
 function change(n: number): TimelineEntry {
   return {
@@ -248,6 +303,358 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
         });
         expect(await store.getChat("9")).toStrictEqual({ chatId: "9", country: "IR", delivery: "digest" });
         expect(await store.getChat("10")).toBeUndefined();
+      });
+    });
+
+    describe("status engine state and change outbox", () => {
+      const telegramCn: Target = { service: "telegram", country: "CN" };
+
+      it("stores the state and queues a change with it, for the timeline and for alerts", async () => {
+        expect(await store.getEngineState(WHATSAPP_CN)).toBeUndefined();
+        const first = await store.updateEngineState(WHATSAPP_CN, advance(observed(WHATSAPP_CN, 0)));
+        expect(first.change).toBeNull();
+        expect(first.unrecorded).toEqual([]);
+        expect(await store.getEngineState(WHATSAPP_CN)).toEqual(first.state);
+        expect(await store.pendingChanges()).toEqual([]);
+
+        const second = await store.updateEngineState(WHATSAPP_CN, advance(observed(WHATSAPP_CN, 1)));
+        expect(second.change).toMatchObject({ from: null, to: "blocked" });
+        expect(second.unrecorded).toEqual([second.change]);
+        expect(await store.getEngineState(WHATSAPP_CN)).toEqual(second.state);
+        expect(await store.pendingChanges()).toEqual([second.change]);
+        // The timeline is written by recordChange, not by the state update.
+        expect(await store.getTimeline(WHATSAPP_CN)).toEqual([]);
+      });
+
+      it("records a change on the timeline once, however often it is recorded", async () => {
+        await store.updateEngineState(WHATSAPP_CN, advance(observed(WHATSAPP_CN, 0)));
+        const { change } = await store.updateEngineState(WHATSAPP_CN, advance(observed(WHATSAPP_CN, 1)));
+        if (!change) throw new Error("expected a change");
+        const entry: TimelineEntry = { at: change.since, from: null, to: "blocked", mechanism: "dns" };
+
+        // A crash after the timeline write and before the mark: the entry is there, the change unrecorded.
+        await store.appendTimeline(WHATSAPP_CN, entry);
+        await store.recordChange(change);
+        await store.recordChange(change);
+        expect(await store.getTimeline(WHATSAPP_CN)).toEqual([entry]);
+
+        const next = await store.updateEngineState(WHATSAPP_CN, advance(observed(WHATSAPP_CN, 2)));
+        expect(next.unrecorded).toEqual([]);
+        // Recording does not deliver: alerts still have it.
+        expect(await store.pendingChanges()).toEqual([change]);
+      });
+
+      it("keeps an unrecorded change until it is recorded (a crash between the writes)", async () => {
+        await store.updateEngineState(WHATSAPP_CN, advance(observed(WHATSAPP_CN, 0)));
+        const { change } = await store.updateEngineState(WHATSAPP_CN, advance(observed(WHATSAPP_CN, 1)));
+        // ...the process dies here; the next cycle finds the change still to record.
+        const later = await store.updateEngineState(WHATSAPP_CN, advance(observed(WHATSAPP_CN, 2)));
+        expect(later.change).toBeNull();
+        expect(later.unrecorded).toEqual([change]);
+      });
+
+      it("writes nothing and changes nothing for an observation already applied", async () => {
+        const observation = observed(WHATSAPP_CN, 0);
+        const first = await store.updateEngineState(WHATSAPP_CN, advance(observation));
+        const again = await store.updateEngineState(WHATSAPP_CN, advance(observation));
+        expect(again).toEqual({ state: first.state, change: null, unrecorded: [] });
+      });
+
+      it("acknowledges delivered changes once, and only the named ones", async () => {
+        for (const target of [WHATSAPP_CN, telegramCn]) {
+          await store.updateEngineState(target, advance(observed(target, 0)));
+          await store.updateEngineState(target, advance(observed(target, 1)));
+        }
+        const pending = await store.pendingChanges();
+        expect(pending.map((c) => c.target.service)).toEqual(["telegram", "whatsapp"]);
+        const [telegram, whatsapp] = pending;
+        if (!telegram || !whatsapp) throw new Error("expected two changes");
+
+        expect(await store.ackChanges([whatsapp])).toBe(1);
+        expect(await store.ackChanges([whatsapp])).toBe(0);
+        expect(await store.pendingChanges()).toEqual([telegram]);
+        expect(await store.ackChanges([{ id: "nope", target: telegramCn }])).toBe(0);
+        expect(await store.ackChanges([telegram])).toBe(1);
+        expect(await store.pendingChanges()).toEqual([]);
+        expect(await store.ackChanges([{ id: "x", target: { service: "signal", country: "IR" } }])).toBe(0);
+      });
+
+      it("lists pending changes of every country, oldest first", async () => {
+        const whatsappIr: Target = { service: "whatsapp", country: "IR" };
+        await store.updateEngineState(whatsappIr, advance(observed(whatsappIr, 5), 1));
+        await store.updateEngineState(WHATSAPP_CN, advance(observed(WHATSAPP_CN, 3), 1));
+        await store.updateEngineState(telegramCn, advance(observed(telegramCn, 4), 1));
+        const pending = await store.pendingChanges();
+        expect(pending.map((c) => `${c.target.service}/${c.target.country}`)).toEqual([
+          "whatsapp/CN",
+          "telegram/CN",
+          "whatsapp/IR",
+        ]);
+      });
+
+      it("loses and doubles no change among 60 concurrent updates of one target and 20 others", async () => {
+        const others = Array.from({ length: 20 }, (_, n) => ({ service: `s${n}`, country: "RU" }));
+        await Promise.all([
+          ...Array.from({ length: 60 }, (_, n) =>
+            store.updateEngineState(WHATSAPP_CN, alwaysChange(WHATSAPP_CN, `c${n}`)),
+          ),
+          ...others.map((t) => store.updateEngineState(t, alwaysChange(t, `${t.service}-1`))),
+        ]);
+        const state = await store.getEngineState(WHATSAPP_CN);
+        expect(state?.candidate?.count).toBe(60);
+        const pending = await store.pendingChanges();
+        expect(pending).toHaveLength(80);
+        expect(new Set(pending.map((c) => c.id)).size).toBe(80);
+      });
+
+      it(`keeps the latest ${OUTBOX_CAP} queued changes of a target when nothing consumes them`, async () => {
+        for (let n = 0; n < OUTBOX_CAP + 3; n++) {
+          await store.updateEngineState(WHATSAPP_CN, alwaysChange(WHATSAPP_CN, `c${n}`));
+        }
+        const pending = await store.pendingChanges();
+        expect(pending).toHaveLength(OUTBOX_CAP);
+        expect(pending[0]?.id).toBe("c3");
+      });
+    });
+
+    describe("alert delivery: jobs, delivery records, digests", () => {
+      const job = (
+        id: string,
+        recipients: string[],
+        createdAt = "2026-11-21T08:00:00.000Z",
+      ): DeliveryJob => ({
+        id,
+        kind: "alert",
+        changes: [],
+        recipients,
+        createdAt,
+      });
+      const queued = (n: number): StatusChange => ({
+        id: `whatsapp/CN/2026-11-21T0${n}:00:00.000Z`,
+        target: WHATSAPP_CN,
+        from: "accessible",
+        to: "blocked",
+        since: `2026-11-21T0${n}:00:00.000Z`,
+        at: `2026-11-21T0${n}:00:00.000Z`,
+        mechanism: "dns",
+        features: [],
+      });
+
+      it("creates a job once: planning the same change again gets the first plan", async () => {
+        const first = job("whatsapp/CN/2026-11-21T08:00:00.000Z", ["1", "2"]);
+        expect(await store.createDeliveryJob(first)).toEqual({ job: first, created: true });
+        const again = await store.createDeliveryJob({ ...first, recipients: ["1", "2", "3"] });
+        expect(again).toEqual({ job: first, created: false });
+        expect(await store.openDeliveryJobs()).toEqual([first]);
+      });
+
+      it("lists open jobs oldest first; a finished job is gone from the list and never created again", async () => {
+        const later = job("a", ["1"], "2026-11-21T08:00:00.000Z");
+        const earlier = job("b", ["2"], "2026-11-21T07:00:00.000Z");
+        await store.createDeliveryJob(later);
+        await store.createDeliveryJob(earlier);
+        expect(await store.openDeliveryJobs()).toEqual([earlier, later]);
+
+        await store.finishDeliveryJob("a", "2026-11-21T08:05:00.000Z");
+        await store.finishDeliveryJob("a", "2026-11-21T08:06:00.000Z");
+        expect(await store.openDeliveryJobs()).toEqual([earlier]);
+        const replanned = await store.createDeliveryJob(later);
+        expect(replanned).toEqual({
+          job: { ...later, recipients: [], finishedAt: "2026-11-21T08:05:00.000Z" },
+          created: false,
+        });
+        expect(await store.openDeliveryJobs()).toEqual([earlier]);
+      });
+
+      it("lets exactly one of 20 concurrent dispatchers claim a delivery, and its owner claim it again", async () => {
+        const claims = await Promise.all(
+          Array.from({ length: 20 }, (_, n) => store.claimDelivery("j", "5", `owner-${n}`, 1000 + n)),
+        );
+        const winners = claims.filter((c) => c.claimed);
+        expect(winners).toHaveLength(1);
+        const owner = winners[0]?.record.owner ?? "";
+        expect(winners[0]?.record).toMatchObject({ state: "sending", attempts: 1 });
+        for (const claim of claims) expect(claim.record).toEqual(winners[0]?.record);
+
+        expect(await store.claimDelivery("j", "5", owner, 2000)).toEqual({
+          claimed: true,
+          record: { state: "sending", attempts: 2, owner, at: 2000 },
+        });
+        expect((await store.claimDelivery("j", "5", "someone-else", 2001)).claimed).toBe(false);
+      });
+
+      it("settles outcomes: a pending delivery can be claimed again, a final one never", async () => {
+        await store.claimDelivery("j", "-100", "o1", 1000);
+        await store.settleDelivery("j", "-100", {
+          state: "pending",
+          attempts: 1,
+          notBefore: 5000,
+          error: "429: Too Many Requests: retry after 4",
+          owner: undefined,
+          at: 1001,
+        });
+        expect(await store.getDeliveries("j", ["-100", "7"])).toEqual([
+          {
+            state: "pending",
+            attempts: 1,
+            notBefore: 5000,
+            error: "429: Too Many Requests: retry after 4",
+            at: 1001,
+          },
+          undefined,
+        ]);
+        const again = await store.claimDelivery("j", "-100", "o2", 5000);
+        expect(again).toEqual({
+          claimed: true,
+          record: { state: "sending", attempts: 2, owner: "o2", at: 5000 },
+        });
+        await store.settleDelivery("j", "-100", { state: "sent", attempts: 2, messageId: 42, at: 5001 });
+        expect((await store.claimDelivery("j", "-100", "o2", 6000)).claimed).toBe(false);
+        expect(await store.getDeliveries("j", ["-100"])).toEqual([
+          { state: "sent", attempts: 2, messageId: 42, at: 5001 },
+        ]);
+      });
+
+      it("deletes a finished job's records, the moved-to supergroups' included", async () => {
+        await store.createDeliveryJob(job("j", ["-1", "2"]));
+        await store.settleDelivery("j", "-1", { state: "moved", attempts: 1, movedTo: "-1001", at: 1 });
+        await store.settleDelivery("j", "-1001", { state: "sent", attempts: 1, messageId: 1, at: 2 });
+        await store.settleDelivery("j", "2", { state: "sent", attempts: 1, messageId: 2, at: 3 });
+        await store.finishDeliveryJob("j", "2026-11-21T08:05:00.000Z");
+        expect(await store.getDeliveries("j", ["-1", "-1001", "2"])).toEqual([
+          undefined,
+          undefined,
+          undefined,
+        ]);
+      });
+
+      it("refuses a job id that is empty and a chat id that is not a number", async () => {
+        await expect(store.createDeliveryJob(job("", ["1"]))).rejects.toThrow(RangeError);
+        await expect(store.claimDelivery("j", "1:2", "o", 1)).rejects.toThrow(RangeError);
+      });
+
+      it("queues a change for a chat's digest once and takes out only the named changes", async () => {
+        expect(await store.addToDigest("-5", queued(1), "2026-11-21T01:00:00.000Z")).toBe(true);
+        expect(await store.addToDigest("-5", queued(1), "2026-11-21T01:30:00.000Z")).toBe(false);
+        expect(await store.addToDigest("-5", queued(2), "2026-11-21T02:00:00.000Z")).toBe(true);
+        expect(await store.addToDigest("7", queued(1), "2026-11-21T01:00:00.000Z")).toBe(true);
+        expect(await store.digestChats()).toEqual(["-5", "7"]);
+        expect(await store.getDigest("-5")).toEqual([
+          { change: queued(1), addedAt: "2026-11-21T01:00:00.000Z" },
+          { change: queued(2), addedAt: "2026-11-21T02:00:00.000Z" },
+        ]);
+
+        expect(await store.removeFromDigest("-5", [queued(1).id, "not-queued"])).toBe(1);
+        expect(await store.getDigest("-5")).toEqual([
+          { change: queued(2), addedAt: "2026-11-21T02:00:00.000Z" },
+        ]);
+        expect(await store.removeFromDigest("-5", [queued(2).id])).toBe(1);
+        expect(await store.getDigest("-5")).toEqual([]);
+        expect(await store.digestChats()).toEqual(["7"]);
+      });
+
+      it(`keeps the latest ${DIGEST_CAP} changes of a digest, and every one of 50 chats queued at once`, async () => {
+        for (let n = 0; n < DIGEST_CAP + 2; n++) {
+          await store.addToDigest("9", { ...queued(1), id: `c${n}` }, "2026-11-21T01:00:00.000Z");
+        }
+        const digest = await store.getDigest("9");
+        expect(digest).toHaveLength(DIGEST_CAP);
+        expect(digest[0]?.change.id).toBe("c2");
+
+        const chats = Array.from({ length: 50 }, (_, n) => String(100 + n));
+        await Promise.all(
+          chats.map((chatId) => store.addToDigest(chatId, queued(3), "2026-11-21T03:00:00.000Z")),
+        );
+        expect(await store.digestChats()).toEqual(["9", ...chats].sort());
+      });
+    });
+
+    describe("chat migration", () => {
+      const telegramCn: Target = { service: "telegram", country: "CN" };
+      const allIr: Target = { service: ALL_SERVICES, country: "IR" };
+
+      it("moves subscriptions and settings from a group to its supergroup", async () => {
+        for (const target of [WHATSAPP_CN, allIr]) await store.subscribe("-17", target);
+        await store.subscribe("-100017", telegramCn);
+        await store.subscribe("99", WHATSAPP_CN);
+        await store.updateChat("-17", { lang: "fa", country: "IR", delivery: "digest" });
+        await store.updateChat("-100017", { lang: "ru" });
+
+        expect(await store.migrateChat("-17", "-100017")).toBe(2);
+        expect(await store.subscriptionsOf("-17")).toEqual([]);
+        expect(await store.subscriptionsOf("-100017")).toEqual([telegramCn, WHATSAPP_CN, allIr]);
+        expect(await store.subscribers(WHATSAPP_CN)).toEqual(["-100017", "99"]);
+        expect(await store.subscribers(allIr)).toEqual(["-100017"]);
+        expect(await store.getChat("-17")).toBeUndefined();
+        // The supergroup's own setting wins; the rest comes from the group.
+        expect(await store.getChat("-100017")).toStrictEqual({
+          chatId: "-100017",
+          lang: "ru",
+          country: "IR",
+          delivery: "digest",
+        });
+      });
+
+      it("is idempotent: migrating again, or migrating a chat with nothing, changes nothing", async () => {
+        await store.subscribe("-18", WHATSAPP_CN);
+        expect(await store.migrateChat("-18", "-100018")).toBe(1);
+        expect(await store.migrateChat("-18", "-100018")).toBe(0);
+        expect(await store.migrateChat("-100018", "-100018")).toBe(0);
+        expect(await store.subscribers(WHATSAPP_CN)).toEqual(["-100018"]);
+        expect(await store.subscriptionsOf("-100018")).toEqual([WHATSAPP_CN]);
+        expect(await store.migrateChat("-19", "-100019")).toBe(0);
+        expect(await store.getChat("-100019")).toBeUndefined();
+      });
+
+      it("finishes a move that was interrupted after the new index was written", async () => {
+        await store.subscribe("-20", WHATSAPP_CN);
+        await store.subscribe("-20", telegramCn);
+        // As if a crash happened after the new chat's index and one subscriber list were written.
+        await kv.set(`chat-subs:-100020`, [WHATSAPP_CN]);
+        await store.migrateChat("-20", "-100020");
+        expect(await store.subscribers(WHATSAPP_CN)).toEqual(["-100020"]);
+        expect(await store.subscribers(telegramCn)).toEqual(["-100020"]);
+        expect(await store.subscriptionsOf("-100020")).toEqual([WHATSAPP_CN, telegramCn]);
+        expect(await store.subscriptionsOf("-20")).toEqual([]);
+      });
+    });
+
+    describe("problem reports", () => {
+      const HOUR = 60 * 60 * 1000;
+      const t0 = Date.UTC(2026, 10, 20, 8, 0, 0);
+
+      it("takes one report per person per target per hour and counts people", async () => {
+        expect(await store.addReport("p1", WHATSAPP_CN, t0)).toBe(true);
+        expect(await store.addReport("p1", WHATSAPP_CN, t0 + 10 * 60_000)).toBe(false);
+        expect(await store.addReport("p1", { service: "telegram", country: "CN" }, t0)).toBe(true);
+        expect(await store.addReport("p1", { service: "whatsapp", country: "IR" }, t0)).toBe(true);
+        expect(await store.addReport("p2", WHATSAPP_CN, t0 + 20 * 60_000)).toBe(true);
+
+        expect(await store.countReports(WHATSAPP_CN, t0 + 30 * 60_000 - HOUR)).toBe(2);
+        expect(await store.countReports(WHATSAPP_CN, t0 + 10 * 60_000)).toBe(1);
+        expect(await store.countReports({ service: "signal", country: "CN" }, 0)).toBe(0);
+
+        // An hour later the same person counts again, and once only.
+        expect(await store.addReport("p1", WHATSAPP_CN, t0 + HOUR)).toBe(true);
+        expect(await store.countReports(WHATSAPP_CN, t0)).toBe(2);
+        expect(await store.countReports(WHATSAPP_CN, t0 + HOUR)).toBe(1);
+      });
+
+      it("forgets reports older than a day when a new one arrives", async () => {
+        await store.addReport("old", WHATSAPP_CN, t0);
+        await store.addReport("new", WHATSAPP_CN, t0 + 25 * HOUR);
+        expect(await store.countReports(WHATSAPP_CN, 0)).toBe(1);
+      });
+
+      it("accepts exactly one of 50 concurrent reports by one person and all of 200 people", async () => {
+        const same = await Promise.all(
+          Array.from({ length: 50 }, () => store.addReport("p", WHATSAPP_CN, t0)),
+        );
+        expect(same.filter(Boolean)).toHaveLength(1);
+        await Promise.all(
+          Array.from({ length: 200 }, (_, n) => store.addReport(`q${n}`, WHATSAPP_CN, t0 + n)),
+        );
+        expect(await store.countReports(WHATSAPP_CN, t0)).toBe(201);
       });
     });
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SendFaults, type SendRecord, type SendRule } from "./bot-api-faults.js";
 
 // A real HTTP Bot API server on loopback: enough of Telegram's API for the bot to connect, poll and reply.
 // Tests queue updates and read back every call the bot made.
@@ -9,10 +10,26 @@ export interface RecordedCall {
   payload: Record<string, unknown>;
 }
 
+/** What a scripted method answers: a result, or a Bot API error (`{ok: false, error_code, description}`). */
+export type ScriptedReply = { result: unknown } | { error_code: number; description: string };
+
 export interface BotApiServer {
   apiRoot: string;
   calls: RecordedCall[];
   queueUpdate(update: Record<string, unknown>): void;
+  /**
+   * Answers every later call of `method` with `reply(payload)` instead of the default result, until
+   * scripted again. Calls are recorded either way.
+   */
+  script(method: string, reply: (payload: Record<string, unknown>) => ScriptedReply): void;
+  /** Every sendMessage with its arrival time and what the server decided (bot-api-faults.ts). */
+  sends: SendRecord[];
+  /**
+   * Scripts sendMessage answers per call or per chat: 429, 403, 400 migrate, 5xx, slow, never. Rules are
+   * tried in the order added; a matching rule wins over `script("sendMessage", …)`.
+   */
+  onSend(rule: SendRule): void;
+  clearSendRules(): void;
   /** Resolves with the first call of `method` that matches, waiting for it if need be. */
   waitForCall(method: string, timeoutMs?: number): Promise<RecordedCall>;
   close(): Promise<void>;
@@ -27,11 +44,21 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   return Object.fromEntries(new URLSearchParams(text));
 }
 
-export async function startBotApiServer(token: string): Promise<BotApiServer> {
+export interface BotApiServerOptions {
+  /** A fixed port; 0 (the default) lets the system pick a free one. */
+  port?: number;
+}
+
+export async function startBotApiServer(
+  token: string,
+  options: BotApiServerOptions = {},
+): Promise<BotApiServer> {
   const calls: RecordedCall[] = [];
   const pending: Record<string, unknown>[] = [];
   const waiters: { method: string; resolve: (c: RecordedCall) => void }[] = [];
   let nextMessageId = 1;
+  const scripts = new Map<string, (payload: Record<string, unknown>) => ScriptedReply>();
+  const faults = new SendFaults();
 
   const result = (method: string, payload: Record<string, unknown>): unknown => {
     switch (method) {
@@ -47,6 +74,11 @@ export async function startBotApiServer(token: string): Promise<BotApiServer> {
           date: Math.floor(Date.now() / 1000),
           chat: { id: Number(payload.chat_id), type: "private" },
           text: payload.text,
+        };
+      case "getChatMember":
+        return {
+          status: "member",
+          user: { id: Number(payload.user_id), is_bot: false, first_name: "Member" },
         };
       default:
         return true;
@@ -79,15 +111,31 @@ export async function startBotApiServer(token: string): Promise<BotApiServer> {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve(call);
     }
-    res.end(JSON.stringify({ ok: true, result: result(method, payload) }));
+    if (method === "sendMessage" && (faults.matches(payload) || !scripts.has(method))) {
+      await faults.answer(payload, res, () => nextMessageId++);
+      return;
+    }
+    const scripted = scripts.get(method)?.(payload);
+    if (scripted && "error_code" in scripted) {
+      res.statusCode = scripted.error_code;
+      res.end(JSON.stringify({ ok: false, ...scripted }));
+      return;
+    }
+    res.end(JSON.stringify({ ok: true, result: scripted ? scripted.result : result(method, payload) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
     queueUpdate: (update) => pending.push(update),
+    sends: faults.log,
+    onSend: (rule) => faults.add(rule),
+    clearSendRules: () => faults.clear(),
+    script: (method, reply) => {
+      scripts.set(method, reply);
+    },
     waitForCall: (method, timeoutMs = 10_000) => {
       const seen = calls.find((c) => c.method === method);
       if (seen) return Promise.resolve(seen);

@@ -1,0 +1,99 @@
+import type { Evidence } from "../../kb/schema.js";
+import type { TestKeys } from "../../probes/types.js";
+import { featureVerdict, serviceStatus } from "../status.js";
+import type { EndpointVerdict, FileAnalysis, ServiceStatusValue } from "../types.js";
+import { endpointVerdict } from "../verdict.js";
+
+// What every reader needs: the context the CLI passes in, the per-file result's shape, and the step from
+// endpoints grouped by feature to a service status.
+
+export interface AnalyzeContext {
+  file: string;
+  evidence: Evidence;
+  /** The features the knowledge base marks essential for a service id. */
+  essentialFeatures?: (service: string) => ReadonlySet<string> | undefined;
+  /** The knowledge-base service a host belongs to. */
+  serviceForHost?: (host: string) => string | undefined;
+}
+
+export interface Header {
+  test_name: string | null;
+  input: string | null;
+  probe_cc: string | null;
+  service: string | null;
+}
+
+export function unknownResult(file: string, header: Partial<Header>, error: string): FileAnalysis {
+  return {
+    file,
+    test_name: header.test_name ?? null,
+    input: header.input ?? null,
+    probe_cc: header.probe_cc ?? null,
+    service: header.service ?? null,
+    status: "unknown" as ServiceStatusValue,
+    mechanism: null,
+    features: [],
+    evidence: [],
+    error,
+  };
+}
+
+/** One endpoint of a feature, as an input the verdict understands. */
+export interface FeatureEndpoint {
+  feature: string;
+  input: string;
+}
+
+export interface JudgedEndpoint extends FeatureEndpoint {
+  verdict: EndpointVerdict;
+}
+
+/** Endpoints measured by one probe without per-endpoint controls (the IM tests), judged and grouped. */
+export function judgeFeatures(
+  header: Header,
+  keys: TestKeys,
+  endpoints: readonly FeatureEndpoint[],
+  ctx: AnalyzeContext,
+  controls: readonly TestKeys[] = [],
+): FileAnalysis {
+  const judged = endpoints.map((e) => ({
+    ...e,
+    verdict: endpointVerdict(keys, controls, {
+      evidence: ctx.evidence,
+      input: e.input,
+      country: header.probe_cc,
+    }),
+  }));
+  return groupFeatures(header, judged, ctx);
+}
+
+export function groupFeatures(
+  header: Header,
+  judged: readonly JudgedEndpoint[],
+  ctx: AnalyzeContext,
+): FileAnalysis {
+  const names = [...new Set(judged.map((j) => j.feature))];
+  const features = names.map((feature) => ({
+    feature,
+    ...featureVerdict(judged.filter((j) => j.feature === feature).map((j) => j.verdict)),
+  }));
+  const essential = header.service ? ctx.essentialFeatures?.(header.service) : undefined;
+  const service = serviceStatus(
+    features.map((f) => ({
+      feature: f.feature,
+      status: f.verdict,
+      mechanism: f.mechanism,
+      essential: essential?.has(f.feature) ?? false,
+    })),
+  );
+  const evidence = features.flatMap((f) => f.evidence.slice(0, 4).map((e) => `${f.feature}: ${e}`));
+  if (service.status === "partial") evidence.unshift(`blocked: ${service.blockedFeatures.join(", ")}`);
+  return {
+    file: ctx.file,
+    ...header,
+    status: service.status,
+    mechanism: service.mechanism,
+    features: features.map((f) => ({ feature: f.feature, status: f.verdict, mechanism: f.mechanism })),
+    evidence,
+  };
+}

@@ -1,0 +1,164 @@
+import type { ConversationMessages } from "./index.js";
+
+// Country names stay in the nominative ("{service} ({place})", "{place}: ..."), as in the answer, so no
+// message has to decline a name it did not write.
+export const conversationRu: ConversationMessages = {
+  "bot.settings": "Язык: {language} (/lang) · страна по умолчанию: {country} (/country)",
+  "bot.more": "/help — все команды; /about — откуда я это знаю.",
+
+  "command.start": "Приветствие, язык и страна по умолчанию",
+  "command.help": "Как спрашивать и все команды",
+  "command.status": "Заблокирован ли сервис? С доказательствами",
+  "command.list": "Все сервисы страны по категориям",
+  "command.alternatives": "Чем заменить сервис",
+  "command.report": "Сообщить, что сервис у вас не работает",
+  "command.subscribe": "Сообщать, когда статус меняется",
+  "command.unsubscribe": "Больше не сообщать",
+  "command.subscriptions": "За чем следит этот чат",
+  "command.delivery": "Оповещения сразу или сводкой раз в день",
+  "command.country": "Страна по умолчанию для этого чата",
+  "command.lang": "Язык этого чата",
+  "command.about": "Как выносится вердикт и откуда данные",
+  "command.subscribe_channel": "Подписать канал, которым вы управляете",
+  "command.unsubscribe_channel": "Отписать канал, которым вы управляете",
+
+  "arg.service": "сервис",
+  "arg.country": "страна",
+  "arg.channel": "@канал",
+  "arg.code": "код",
+  "arg.mode": "immediate|digest",
+
+  "help.commands": "Команды:",
+  "help.all": "Вместо сервиса можно написать all — все сервисы: /subscribe all ir.",
+  "help.inline": "В любом чате наберите @{bot} whatsapp iran, чтобы поделиться статусом.",
+  "help.groups": "В группах спрашивать может любой; подписки и настройки меняют только администраторы.",
+
+  "usage.service": "Какой сервис? Например: /{command} whatsapp cn",
+  "usage.subscribe":
+    "За чем следить этому чату? Например: /{command} whatsapp cn или /{command} all ir — за всеми сервисами в Иране.",
+
+  "button.subscribe": "🔔 Подписаться",
+  "button.alternatives": "🔀 Альтернативы",
+  "button.details": "🔍 Подробности",
+  "button.history": "📜 История",
+  "button.unsubscribe": "✖ {target}",
+  "button.digest": "Перейти на сводку раз в день",
+  "button.immediate": "Перейти на оповещения сразу",
+  "button.langAuto": "Язык Telegram каждого участника",
+
+  "category.messaging": "Мессенджеры",
+  "category.social": "Соцсети",
+  "category.video": "Видео",
+  "category.search": "Поиск",
+  "category.email": "Почта",
+  "category.news": "Новости",
+  "category.reference": "Справочные сайты",
+  "category.developer": "Для разработчиков",
+  "category.vpn": "VPN",
+  "category.circumvention": "Средства обхода блокировок",
+  "category.productivity": "Работа и файлы",
+  "category.music": "Музыка",
+
+  "list.title": "{place}: все сервисы по категориям",
+  "list.line": "{category}: {services}",
+  "list.lastKnown": "* последние известные данные из истории, а не наши измерения",
+
+  "alternatives.title": "Чем заменить {service} ({place})",
+  "alternatives.none": "Для {service} альтернативы пока не указаны.",
+
+  "details.title": "{service} ({place}): подробности",
+  "details.status": "Статус: {status} · уверенность {confidence}%",
+  "details.byFeature": "По функциям:",
+  "details.byRegion": "По регионам:",
+  "details.howItFails": "Как именно не работает:",
+  "details.noMeasurement":
+    "{service} ({place}): измерений пока нет, поэтому нет и данных по функциям и регионам.",
+  "details.notMeasured": "ещё не измерялось",
+  "mechanism.dns": "DNS: ответ для имени подделан или отсутствует",
+  "mechanism.tcp": "TCP: соединения сбрасываются или не устанавливаются",
+  "mechanism.tls": "TLS: шифрованное соединение обрывается или отвечает подставной сервер",
+  "mechanism.http": "HTTP: приходит страница блокировки или чужая страница",
+
+  "history.title": "{service} ({place}): история",
+  "history.measured": "Измеренные изменения:",
+  "history.change": "{from} → {to}",
+  "history.first": "первое измерение: {to}",
+  "history.recorded": "Известные события:",
+  "history.none": "{service} ({place}): пока ничего не записано.",
+
+  "report.thanks": "Спасибо. Ваше сообщение о проблеме ({service}, {place}) учтено.",
+  "report.already": "Вы уже сообщали о проблеме ({service}, {place}) за последний час; учитывается один раз.",
+  "report.recent.one": "{place}: за последний час о проблемах сообщил {count} человек.",
+  "report.recent.few": "{place}: за последний час о проблемах сообщили {count} человека.",
+  "report.recent.many": "{place}: за последний час о проблемах сообщили {count} человек.",
+  "report.recent.other": "{place}: за последний час о проблемах сообщили {count} человека.",
+  "report.notVerdict":
+    "Сообщения людей показываются рядом с нашими измерениями, но сами по себе вердиктом не являются.",
+
+  "target.service": "{service} ({place})",
+  "target.all": "все сервисы ({place})",
+  "subscribe.done": "🔔 Подписка оформлена: чат получит сообщение, когда изменится статус: {target}.",
+  "subscribe.already": "Этот чат уже следит за: {target}.",
+  "unsubscribe.done": "Подписка отменена: чат больше не следит за: {target}.",
+  "unsubscribe.missing": "Этот чат не следит за: {target}.",
+  "subscriptions.title": "Этот чат следит за:",
+  "subscriptions.none":
+    "Этот чат пока ни за чем не следит. Попробуйте /subscribe whatsapp cn или /subscribe all ir.",
+  "subscriptions.delivery": "Доставка: {mode}.",
+  "delivery.immediate": "сообщение сразу, как только статус изменится",
+  "delivery.digest": "одна сводка в день",
+  "delivery.set": "Доставка для этого чата: {mode}.",
+  "delivery.usage": "Доставка для этого чата: {mode}. Изменить: /delivery immediate или /delivery digest.",
+
+  "country.current":
+    "Страна по умолчанию для этого чата: {country}. Изменить: /country и код страны, например /country IR.",
+  "country.set": "Страна по умолчанию для этого чата: {country}.",
+  "country.unknown": "Не знаю страну «{input}». Укажите двухбуквенный код, например CN, IR или RU.",
+  "lang.choose": "Выберите язык этого чата:",
+  "lang.set": "Язык этого чата: русский.",
+  "lang.auto": "Теперь этот чат отвечает каждому на языке его Telegram.",
+
+  "guard.notAdmin":
+    "Подписки и настройки этой группы могут менять только её администраторы. Спросить о сервисе может любой.",
+  "guard.autoForward":
+    "Посты, автоматически пересланные из связанного канала, не могут менять настройки группы. Пусть администратор отправит команду здесь.",
+  "guard.otherChat": "Сообщения от имени канала не могут менять настройки этой группы.",
+
+  "group.greeting":
+    "👋 Здравствуйте, {title}! Любой здесь может спросить, заблокирован ли сервис: /status whatsapp cn — или упомянуть меня с вопросом. Администраторы могут задать язык группы (/lang) и страну по умолчанию (/country IR) и подписать группу на изменения: /subscribe whatsapp cn, /subscribe all ir, а /delivery digest — одно сообщение в день.",
+
+  "channel.usage":
+    "Отправьте /{command} @канал whatsapp cn (или all ir). Я должен быть администратором канала с правом публиковать сообщения.",
+  "channel.privateOnly": "Отправьте эту команду мне в личном чате.",
+  "channel.notFound":
+    "Я не вижу {channel}. Добавьте меня в канал администратором с правом публиковать сообщения и попробуйте снова.",
+  "channel.notChannel": "{channel} — не канал.",
+  "channel.notAdmin": "Менять подписки {channel} может только администратор канала.",
+  "channel.cannotPost":
+    "Мне нельзя публиковать в {channel}. Сделайте меня администратором с правом публиковать сообщения и попробуйте снова.",
+  "channel.subscribed": "🔔 {channel} теперь следит за: {target}.",
+  "channel.already": "{channel} уже следит за: {target}.",
+  "channel.unsubscribed": "{channel} больше не следит за: {target}.",
+  "channel.missing": "{channel} не следит за: {target}.",
+
+  "inline.help": "Напишите сервис и страну, например «whatsapp иран»",
+
+  "rate.limited": "Вы спрашиваете быстрее, чем я успеваю отвечать. Подождите минуту и спросите снова.",
+  "error.generic": "Извините, при ответе что-то пошло не так. Попробуйте позже.",
+  "button.expired": "Эта кнопка больше не работает. Спросите снова.",
+  "console.telegramOnly": "Эта команда работает в Telegram.",
+
+  "about.title": "Откуда isblocked это знает",
+  "about.probes":
+    "Проверки внутри страны тестируют DNS, TCP, TLS и HTTP, а те же тесты идут из контрольной сети без цензуры. «Заблокирован» — не работает внутри и работает снаружи; если не работает и там и там, сервис недоступен везде: это сбой, а не цензура.",
+  "about.evidence":
+    "Без контрольной проверки учитываются только прямые улики: поддельный ответ DNS, известная страница блокировки, сертификат на чужое имя. Иначе ответ — «неизвестно», никаких догадок.",
+  "about.confirm":
+    "Новый статус показывается и рассылается только после двух совпавших проверок подряд, поэтому случайный сбой не поднимает тревогу.",
+  "about.features":
+    "Каждая функция оценивается отдельно: текст может работать, а фото и звонки — быть заблокированы.",
+  "about.sources":
+    "Источники: наши собственные проверки, открытые измерения OONI и база знаний датированных событий, каждое со ссылкой на публикацию (новости, Citizen Lab, Freedom House).",
+  "about.reports":
+    "Сообщения людей (/report) показываются рядом с измерениями, но сами по себе вердиктом не являются; они хранятся под односторонним ключом, а не под вашим аккаунтом.",
+};

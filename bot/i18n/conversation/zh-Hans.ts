@@ -1,0 +1,151 @@
+import type { ConversationMessages } from "./index.js";
+
+export const conversationZhHans: ConversationMessages = {
+  "bot.settings": "语言：{language}（/lang）· 默认国家：{country}（/country）",
+  "bot.more": "/help 列出全部命令；/about 说明我是怎么知道的。",
+
+  "command.start": "欢迎信息、语言和默认国家",
+  "command.help": "怎么提问，以及全部命令",
+  "command.status": "某个服务是否被封锁？附证据",
+  "command.list": "按类别列出一个国家的所有服务",
+  "command.alternatives": "有哪些可以替代的服务",
+  "command.report": "告诉我们某个服务你用不了",
+  "command.subscribe": "状态变化时给你发消息",
+  "command.unsubscribe": "不再发送这类消息",
+  "command.subscriptions": "这个聊天关注了什么",
+  "command.delivery": "立即提醒还是每日摘要",
+  "command.country": "这个聊天的默认国家",
+  "command.lang": "这个聊天的语言",
+  "command.about": "结论是如何得出的，以及信息来源",
+  "command.subscribe_channel": "为你管理的频道订阅",
+  "command.unsubscribe_channel": "为你管理的频道取消订阅",
+
+  "arg.service": "服务",
+  "arg.country": "国家",
+  "arg.channel": "@频道",
+  "arg.code": "代码",
+  "arg.mode": "immediate|digest",
+
+  "help.commands": "命令：",
+  "help.all": "用 all 代替服务名表示所有服务：/subscribe all ir。",
+  "help.inline": "在任何聊天中输入 @{bot} whatsapp iran 即可分享状态。",
+  "help.groups": "在群组中人人都可以提问；只有管理员可以更改订阅和设置。",
+
+  "usage.service": "哪个服务？例如：/{command} whatsapp cn",
+  "usage.subscribe":
+    "这个聊天要关注什么？例如：/{command} whatsapp cn，或者 /{command} all ir 关注伊朗的所有服务。",
+
+  "button.subscribe": "🔔 订阅",
+  "button.alternatives": "🔀 替代选择",
+  "button.details": "🔍 详情",
+  "button.history": "📜 历史",
+  "button.unsubscribe": "✖ {target}",
+  "button.digest": "改为每日摘要",
+  "button.immediate": "改为立即提醒",
+  "button.langAuto": "跟随每个人的 Telegram 语言",
+
+  "category.messaging": "即时通讯",
+  "category.social": "社交网络",
+  "category.video": "视频",
+  "category.search": "搜索",
+  "category.email": "电子邮件",
+  "category.news": "新闻",
+  "category.reference": "参考资料",
+  "category.developer": "开发者",
+  "category.vpn": "VPN",
+  "category.circumvention": "翻墙工具",
+  "category.productivity": "办公和文件",
+  "category.music": "音乐",
+
+  "list.title": "{place}：按类别列出的所有服务",
+  "list.line": "{category}：{services}",
+  "list.lastKnown": "* 为历史记录中的最后已知状态，并非我们的测量结果",
+
+  "alternatives.title": "在{place}替代{service}的选择",
+  "alternatives.none": "目前还没有为{service}列出替代选择。",
+
+  "details.title": "{service}在{place}：详情",
+  "details.status": "状态：{status} · 置信度 {confidence}%",
+  "details.byFeature": "按功能：",
+  "details.byRegion": "按地区：",
+  "details.howItFails": "失败方式：",
+  "details.noMeasurement": "{service}在{place}还没有测量数据，因此没有按功能或按地区的证据。",
+  "details.notMeasured": "尚未测量",
+  "mechanism.dns": "DNS：域名的解析结果被伪造或缺失",
+  "mechanism.tcp": "TCP：连接被重置或超时",
+  "mechanism.tls": "TLS：加密握手被切断，或由冒充者应答",
+  "mechanism.http": "HTTP：返回了封锁页面或错误的页面",
+
+  "history.title": "{service}在{place}：历史",
+  "history.measured": "测量到的变化：",
+  "history.change": "{from} → {to}",
+  "history.first": "首次测量：{to}",
+  "history.recorded": "有记录的事件：",
+  "history.none": "{service}在{place}还没有任何记录。",
+
+  "report.thanks": "谢谢。你关于{service}在{place}的报告已记录。",
+  "report.already": "你在过去一小时内已经报告过{service}在{place}的问题；只计一次。",
+  "report.recent.one": "过去一小时内，{place}有 {count} 人报告遇到问题。",
+  "report.recent.few": "过去一小时内，{place}有 {count} 人报告遇到问题。",
+  "report.recent.many": "过去一小时内，{place}有 {count} 人报告遇到问题。",
+  "report.recent.other": "过去一小时内，{place}有 {count} 人报告遇到问题。",
+  "report.notVerdict": "用户报告会与我们的测量结果一起显示，但绝不单独作为结论。",
+
+  "target.service": "{service}在{place}",
+  "target.all": "{place}的所有服务",
+  "subscribe.done": "🔔 已订阅：{target}的状态变化时，这个聊天会收到消息。",
+  "subscribe.already": "这个聊天已经关注了{target}。",
+  "unsubscribe.done": "已取消订阅：这个聊天不再关注{target}。",
+  "unsubscribe.missing": "这个聊天没有关注{target}。",
+  "subscriptions.title": "这个聊天关注了：",
+  "subscriptions.none": "这个聊天还没有关注任何内容。试试 /subscribe whatsapp cn 或 /subscribe all ir。",
+  "subscriptions.delivery": "提醒方式：{mode}。",
+  "delivery.immediate": "状态一变化就立即发送消息",
+  "delivery.digest": "每天一条摘要",
+  "delivery.set": "这个聊天的提醒方式：{mode}。",
+  "delivery.usage": "这个聊天的提醒方式：{mode}。可用 /delivery immediate 或 /delivery digest 更改。",
+
+  "country.current": "这个聊天的默认国家：{country}。用 /country 加国家代码更改，例如 /country IR。",
+  "country.set": "这个聊天的默认国家：{country}。",
+  "country.unknown": "我不认识国家“{input}”。请使用两个字母的代码，例如 CN、IR 或 RU。",
+  "lang.choose": "请选择这个聊天的语言：",
+  "lang.set": "这个聊天的语言：简体中文。",
+  "lang.auto": "这个聊天现在跟随每个人的 Telegram 语言。",
+
+  "guard.notAdmin": "只有本群管理员可以更改订阅和设置。任何人都可以询问服务状态。",
+  "guard.autoForward": "从关联频道自动转发的帖子不能更改本群设置。请管理员在群里发送命令。",
+  "guard.otherChat": "以频道身份发送的消息不能更改本群设置。",
+
+  "group.greeting":
+    "👋 {title}，大家好！这里的任何人都可以问我某个服务是否被封锁：/status whatsapp cn，或者@我并提问。管理员可以设置本群的语言（/lang）和默认国家（/country IR），并订阅状态变化：/subscribe whatsapp cn、/subscribe all ir，用 /delivery digest 改为每天一条消息。",
+
+  "channel.usage": "请发送 /{command} @频道 whatsapp cn（或 all ir）。我必须是该频道的管理员并有权发布消息。",
+  "channel.privateOnly": "请在与我的私聊中发送这个命令。",
+  "channel.notFound": "我看不到{channel}。请把我添加为该频道的管理员并授予发布消息的权限，然后再试一次。",
+  "channel.notChannel": "{channel}不是频道。",
+  "channel.notAdmin": "只有{channel}的管理员才能更改它的关注内容。",
+  "channel.cannotPost": "我无权在{channel}发布消息。请把我设为有权发布消息的管理员，然后再试一次。",
+  "channel.subscribed": "🔔 {channel}现在关注{target}。",
+  "channel.already": "{channel}已经关注了{target}。",
+  "channel.unsubscribed": "{channel}不再关注{target}。",
+  "channel.missing": "{channel}没有关注{target}。",
+
+  "inline.help": "输入服务和国家，例如“whatsapp 伊朗”",
+
+  "rate.limited": "你提问的速度超过了我回答的速度。请等一分钟再问。",
+  "error.generic": "抱歉，回答时出了点问题。请稍后再试。",
+  "button.expired": "这个按钮已失效。请重新提问。",
+  "console.telegramOnly": "这个命令只能在 Telegram 中使用。",
+
+  "about.title": "isblocked 是如何知道的",
+  "about.probes":
+    "我们在该国境内的探测点测试 DNS、TCP、TLS 和 HTTP，同样的测试也在不受审查的对照网络上运行。“被封锁”指在境内失败而在境外正常；如果两边都失败，说明服务在各地都无法使用：这是服务故障，不是审查。",
+  "about.evidence":
+    "没有对照结果时，只有确凿证据才算数：伪造的 DNS 应答、已知的封锁页面、域名不符的证书。否则答案就是“未知”，绝不猜测。",
+  "about.confirm": "新状态必须在连续两次检查中出现，才会显示或发出提醒，因此短暂故障不会引发警报。",
+  "about.features": "每项功能单独判断：文字消息可能正常，而照片和通话被封锁。",
+  "about.sources":
+    "来源：我们自己的探测、公开的 OONI 测量数据，以及一个带日期的事件知识库，每个事件都附有报道链接（新闻、公民实验室、自由之家）。",
+  "about.reports":
+    "用户报告（/report）会与测量结果一起显示，但绝不单独作为结论；报告以单向密钥保存，而不是你的账号。",
+};

@@ -1,0 +1,151 @@
+import type { ConversationMessages } from "./index.js";
+
+export const conversationZhHant: ConversationMessages = {
+  "bot.settings": "語言：{language}（/lang）· 預設國家：{country}（/country）",
+  "bot.more": "/help 列出全部指令；/about 說明我是怎麼知道的。",
+
+  "command.start": "歡迎訊息、語言和預設國家",
+  "command.help": "怎麼提問，以及全部指令",
+  "command.status": "某個服務是否遭封鎖？附證據",
+  "command.list": "依類別列出一個國家的所有服務",
+  "command.alternatives": "有哪些可以替代的服務",
+  "command.report": "告訴我們某個服務你無法使用",
+  "command.subscribe": "狀態改變時傳訊息給你",
+  "command.unsubscribe": "不再傳送這類訊息",
+  "command.subscriptions": "這個聊天關注了什麼",
+  "command.delivery": "立即通知還是每日摘要",
+  "command.country": "這個聊天的預設國家",
+  "command.lang": "這個聊天的語言",
+  "command.about": "結論是如何得出的，以及資訊來源",
+  "command.subscribe_channel": "為你管理的頻道訂閱",
+  "command.unsubscribe_channel": "為你管理的頻道取消訂閱",
+
+  "arg.service": "服務",
+  "arg.country": "國家",
+  "arg.channel": "@頻道",
+  "arg.code": "代碼",
+  "arg.mode": "immediate|digest",
+
+  "help.commands": "指令：",
+  "help.all": "用 all 代替服務名稱表示所有服務：/subscribe all ir。",
+  "help.inline": "在任何聊天中輸入 @{bot} whatsapp iran 即可分享狀態。",
+  "help.groups": "在群組中人人都可以提問；只有管理員可以更改訂閱和設定。",
+
+  "usage.service": "哪個服務？例如：/{command} whatsapp cn",
+  "usage.subscribe":
+    "這個聊天要關注什麼？例如：/{command} whatsapp cn，或者 /{command} all ir 關注伊朗的所有服務。",
+
+  "button.subscribe": "🔔 訂閱",
+  "button.alternatives": "🔀 替代選擇",
+  "button.details": "🔍 詳情",
+  "button.history": "📜 歷史",
+  "button.unsubscribe": "✖ {target}",
+  "button.digest": "改為每日摘要",
+  "button.immediate": "改為立即通知",
+  "button.langAuto": "跟隨每個人的 Telegram 語言",
+
+  "category.messaging": "即時通訊",
+  "category.social": "社群網路",
+  "category.video": "影片",
+  "category.search": "搜尋",
+  "category.email": "電子郵件",
+  "category.news": "新聞",
+  "category.reference": "參考資料",
+  "category.developer": "開發者",
+  "category.vpn": "VPN",
+  "category.circumvention": "翻牆工具",
+  "category.productivity": "辦公和檔案",
+  "category.music": "音樂",
+
+  "list.title": "{place}：依類別列出的所有服務",
+  "list.line": "{category}：{services}",
+  "list.lastKnown": "* 為歷史紀錄中的最後已知狀態，並非我們的量測結果",
+
+  "alternatives.title": "在{place}替代{service}的選擇",
+  "alternatives.none": "目前還沒有為{service}列出替代選擇。",
+
+  "details.title": "{service}在{place}：詳情",
+  "details.status": "狀態：{status} · 信心度 {confidence}%",
+  "details.byFeature": "依功能：",
+  "details.byRegion": "依地區：",
+  "details.howItFails": "失敗方式：",
+  "details.noMeasurement": "{service}在{place}還沒有量測資料，因此沒有依功能或依地區的證據。",
+  "details.notMeasured": "尚未量測",
+  "mechanism.dns": "DNS：網域的解析結果遭偽造或缺失",
+  "mechanism.tcp": "TCP：連線遭重設或逾時",
+  "mechanism.tls": "TLS：加密交握遭切斷，或由冒充者回應",
+  "mechanism.http": "HTTP：傳回了封鎖頁面或錯誤的頁面",
+
+  "history.title": "{service}在{place}：歷史",
+  "history.measured": "量測到的變化：",
+  "history.change": "{from} → {to}",
+  "history.first": "首次量測：{to}",
+  "history.recorded": "有紀錄的事件：",
+  "history.none": "{service}在{place}還沒有任何紀錄。",
+
+  "report.thanks": "謝謝。你關於{service}在{place}的回報已記錄。",
+  "report.already": "你在過去一小時內已經回報過{service}在{place}的問題；只計一次。",
+  "report.recent.one": "過去一小時內，{place}有 {count} 人回報遇到問題。",
+  "report.recent.few": "過去一小時內，{place}有 {count} 人回報遇到問題。",
+  "report.recent.many": "過去一小時內，{place}有 {count} 人回報遇到問題。",
+  "report.recent.other": "過去一小時內，{place}有 {count} 人回報遇到問題。",
+  "report.notVerdict": "使用者回報會與我們的量測結果一起顯示，但絕不單獨作為結論。",
+
+  "target.service": "{service}在{place}",
+  "target.all": "{place}的所有服務",
+  "subscribe.done": "🔔 已訂閱：{target}的狀態改變時，這個聊天會收到訊息。",
+  "subscribe.already": "這個聊天已經關注了{target}。",
+  "unsubscribe.done": "已取消訂閱：這個聊天不再關注{target}。",
+  "unsubscribe.missing": "這個聊天沒有關注{target}。",
+  "subscriptions.title": "這個聊天關注了：",
+  "subscriptions.none": "這個聊天還沒有關注任何內容。試試 /subscribe whatsapp cn 或 /subscribe all ir。",
+  "subscriptions.delivery": "通知方式：{mode}。",
+  "delivery.immediate": "狀態一改變就立即傳送訊息",
+  "delivery.digest": "每天一則摘要",
+  "delivery.set": "這個聊天的通知方式：{mode}。",
+  "delivery.usage": "這個聊天的通知方式：{mode}。可用 /delivery immediate 或 /delivery digest 更改。",
+
+  "country.current": "這個聊天的預設國家：{country}。用 /country 加國家代碼更改，例如 /country IR。",
+  "country.set": "這個聊天的預設國家：{country}。",
+  "country.unknown": "我不認識國家「{input}」。請使用兩個字母的代碼，例如 CN、IR 或 RU。",
+  "lang.choose": "請選擇這個聊天的語言：",
+  "lang.set": "這個聊天的語言：繁體中文。",
+  "lang.auto": "這個聊天現在跟隨每個人的 Telegram 語言。",
+
+  "guard.notAdmin": "只有本群管理員可以更改訂閱和設定。任何人都可以詢問服務狀態。",
+  "guard.autoForward": "從連結頻道自動轉發的貼文不能更改本群設定。請管理員在群組裡傳送指令。",
+  "guard.otherChat": "以頻道身分傳送的訊息不能更改本群設定。",
+
+  "group.greeting":
+    "👋 {title}，大家好！這裡的任何人都可以問我某個服務是否遭封鎖：/status whatsapp cn，或者標註我並提問。管理員可以設定本群的語言（/lang）和預設國家（/country IR），並訂閱狀態變化：/subscribe whatsapp cn、/subscribe all ir，用 /delivery digest 改為每天一則訊息。",
+
+  "channel.usage": "請傳送 /{command} @頻道 whatsapp cn（或 all ir）。我必須是該頻道的管理員並有權發布訊息。",
+  "channel.privateOnly": "請在與我的私人聊天中傳送這個指令。",
+  "channel.notFound": "我看不到{channel}。請將我新增為該頻道的管理員並授予發布訊息的權限，然後再試一次。",
+  "channel.notChannel": "{channel}不是頻道。",
+  "channel.notAdmin": "只有{channel}的管理員才能更改它的關注內容。",
+  "channel.cannotPost": "我無權在{channel}發布訊息。請將我設為有權發布訊息的管理員，然後再試一次。",
+  "channel.subscribed": "🔔 {channel}現在關注{target}。",
+  "channel.already": "{channel}已經關注了{target}。",
+  "channel.unsubscribed": "{channel}不再關注{target}。",
+  "channel.missing": "{channel}沒有關注{target}。",
+
+  "inline.help": "輸入服務和國家，例如「whatsapp 伊朗」",
+
+  "rate.limited": "你提問的速度超過了我回答的速度。請等一分鐘再問。",
+  "error.generic": "抱歉，回答時出了點問題。請稍後再試。",
+  "button.expired": "這個按鈕已失效。請重新提問。",
+  "console.telegramOnly": "這個指令只能在 Telegram 中使用。",
+
+  "about.title": "isblocked 是如何知道的",
+  "about.probes":
+    "我們在該國境內的探測點測試 DNS、TCP、TLS 和 HTTP，同樣的測試也在未受審查的對照網路上執行。「遭封鎖」指在境內失敗而在境外正常；如果兩邊都失敗，表示服務在各地都無法使用：這是服務中斷，不是審查。",
+  "about.evidence":
+    "沒有對照結果時，只有確切證據才算數：偽造的 DNS 回應、已知的封鎖頁面、網域不符的憑證。否則答案就是「未知」，絕不猜測。",
+  "about.confirm": "新狀態必須在連續兩次檢查中出現，才會顯示或發出通知，因此短暫故障不會引發警報。",
+  "about.features": "每項功能單獨判斷：文字訊息可能正常，而照片和通話遭封鎖。",
+  "about.sources":
+    "來源：我們自己的探測、公開的 OONI 量測資料，以及一個附日期的事件知識庫，每個事件都附有報導連結（新聞、公民實驗室、自由之家）。",
+  "about.reports":
+    "使用者回報（/report）會與量測結果一起顯示，但絕不單獨作為結論；回報以單向金鑰儲存，而不是你的帳號。",
+};
