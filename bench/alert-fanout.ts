@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,8 @@ import { createLogger } from "../core/log.js";
 import { loadKnowledgeBase } from "../kb/load.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
-import { startBotApiServer } from "../test/support/bot-api-server.js";
+import { Worker } from "node:worker_threads";
+import type { BotApiWorkerData, BotApiWorkerReady, LoggedSend } from "./bot-api-worker.js";
 import type { Figure } from "./probe-cycle.js";
 
 // One status change fanned out to 10,000 subscribers through the real dispatcher, telegraf and a SQLite
@@ -42,21 +44,21 @@ const TARGET = { service: "whatsapp", country: "CN" };
 
 export async function runAlertFanoutBench(options: AlertFanoutBenchOptions): Promise<Figure[]> {
   const dir = await mkdtemp(join(tmpdir(), "isblocked-bench-"));
-  const server = await startBotApiServer(TOKEN);
+  const data: BotApiWorkerData = {
+    token: TOKEN,
+    tooManyEvery: options.tooManyEvery,
+    retryAfterSeconds: options.retryAfterSeconds,
+  };
+  const worker = new Worker(new URL("./bot-api-worker.js", import.meta.url), { workerData: data });
+  const [{ apiRoot }] = (await once(worker, "message")) as [BotApiWorkerReady];
   let store: Store | undefined;
   try {
     store = await openStore(options.store === "sqlite" ? `sqlite://${join(dir, "bench.sqlite")}` : "memory:");
     const setup = await subscribe(store, options.subscribers);
-    server.onSend({
-      answer: (send) =>
-        send.index % options.tooManyEvery === options.tooManyEvery - 1
-          ? { kind: "too-many-requests", retryAfter: options.retryAfterSeconds }
-          : undefined,
-    });
     const dispatcher = createAlertDispatcher({
       store,
       kb: loadKnowledgeBase(),
-      telegram: telegrafSender(new Telegram(TOKEN, { apiRoot: server.apiRoot })),
+      telegram: telegrafSender(new Telegram(TOKEN, { apiRoot })),
       config: {
         alertRateGlobal: options.ratePerSecond,
         alertRatePrivate: 1,
@@ -72,14 +74,16 @@ export async function runAlertFanoutBench(options: AlertFanoutBenchOptions): Pro
     await dispatcher.idle();
     const finished = performance.now();
     await dispatcher.stop();
-    return figures(options, server.sends, {
+    worker.postMessage("log");
+    const [sends] = (await once(worker, "message")) as [LoggedSend[]];
+    return figures(options, sends, {
       setupMs: setup,
       planMs: planned - started,
       totalMs: finished - started,
     });
   } finally {
     await store?.close();
-    await server.close();
+    await worker.terminate();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -112,15 +116,9 @@ async function subscribe(store: Store, subscribers: number): Promise<number> {
   return performance.now() - started;
 }
 
-interface Send {
-  chatId: string;
-  receivedAt: number;
-  status: number;
-}
-
 function figures(
   options: AlertFanoutBenchOptions,
-  sends: readonly Send[],
+  sends: readonly LoggedSend[],
   times: { setupMs: number; planMs: number; totalMs: number },
 ): Figure[] {
   const cap = options.ratePerSecond;

@@ -33,6 +33,22 @@ export interface TelegramBotOptions {
   /** Epoch milliseconds, for reports and rate limits; tests pass their own clock. */
   now?: () => number;
   rateLimits?: RateLimits;
+  /** How long one update may take before the bot moves on; default HANDLER_TIMEOUT_MS. */
+  handlerTimeoutMs?: number;
+}
+
+/**
+ * A handler still running after this is abandoned (and logged): while telegraf waits on a batch of
+ * updates it fetches no more, so one hanging handler must not hold the bot for long.
+ */
+export const HANDLER_TIMEOUT_MS = 10_000;
+
+/** What the composition root needs to stop the bot cleanly. */
+export interface InFlight {
+  /** Updates being handled now. */
+  count(): number;
+  /** Resolves when none are being handled, or after `ms`. */
+  drained(ms: number): Promise<void>;
 }
 
 /**
@@ -77,9 +93,10 @@ function reporterKeys(token: string): (personId: number) => string {
  * The bot, every feature assembled behind one error boundary. Typed as a plain Telegraf for the composition
  * root: launching, stopping and `handleUpdate` build the bot's own context (BotContext) themselves.
  */
-export function createTelegramBot(options: TelegramBotOptions): Telegraf {
+export function createTelegramBot(options: TelegramBotOptions): Telegraf & { inFlight: InFlight } {
   const bot = new Telegraf<BotContext>(options.token, {
     contextType: BotContext,
+    handlerTimeout: options.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS,
     // webhookReply off: a reply sent inside the webhook response cannot fail visibly.
     telegram: { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) },
   });
@@ -89,6 +106,36 @@ export function createTelegramBot(options: TelegramBotOptions): Telegraf {
     now: options.now ?? options.context.now ?? Date.now,
     reporterKey: reporterKeys(options.token),
   };
+  let active = 0;
+  const idle: (() => void)[] = [];
+  const inFlight: InFlight = {
+    count: () => active,
+    drained: (ms) =>
+      active === 0
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            const timer = setTimeout(resolve, ms);
+            idle.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+  };
+  bot.use(async (ctx, next) => {
+    // Telegram redelivers a webhook update it did not see acknowledged, and replicas share a webhook:
+    // the store remembers which update ids were claimed, so each is handled once.
+    if (!(await options.context.store.claimUpdate(ctx.update.update_id))) {
+      options.log.debug("duplicate update ignored", { updateId: ctx.update.update_id });
+      return;
+    }
+    active++;
+    try {
+      await next();
+    } finally {
+      active--;
+      if (active === 0) for (const wake of idle.splice(0)) wake();
+    }
+  });
   bot.use(conversationComposer(deps, options.rateLimits ?? { messages: MESSAGE_RATE, inline: INLINE_RATE }));
   // The one error boundary: a failing handler is logged, the person is told when they were waiting for an
   // answer, and the bot goes on with the next update.
@@ -102,7 +149,7 @@ export function createTelegramBot(options: TelegramBotOptions): Telegraf {
       options.log.warn("could not report the failure", { updateId: ctx.update.update_id, error: apology });
     }
   });
-  return bot as unknown as Telegraf;
+  return Object.assign(bot as unknown as Telegraf, { inFlight });
 }
 
 /**

@@ -1,11 +1,13 @@
-import type { Telegraf } from "telegraf";
 import { runConsoleChat } from "../bot/console.js";
-import { createTelegramBot } from "../bot/telegram.js";
+import { ALLOWED_UPDATES, createTelegramBot, registerCommands } from "../bot/telegram.js";
 import { loadVantagesFile, localVantage } from "../probes/vantages.js";
 import { type Scheduler, startScheduler } from "../scheduler/scheduler.js";
 import { openApp } from "./app.js";
 import { runFullCycle } from "./cycle.js";
 import type { Io } from "./main.js";
+
+/** How long in-flight updates may take to finish after a stop is requested. */
+const DRAIN_MS = 7_000;
 
 /**
  * The composition root: the only place that wires the real network, store, knowledge base and Telegram
@@ -48,23 +50,32 @@ export async function runStart(_io: Io): Promise<number> {
           },
         });
 
-  let bot: Telegraf | undefined;
+  let bot: ReturnType<typeof createTelegramBot> | undefined;
   let finished: Promise<string>;
   if (config.botToken) {
     bot = createTelegramBot({ token: config.botToken, apiRoot: config.telegramApiRoot, context, log });
     const webhook = config.webhookUrl ? new URL(config.webhookUrl) : undefined;
+    const telegram = bot.telegram;
     const launched = bot.launch(
-      webhook
-        ? {
-            webhook: {
-              domain: webhook.origin,
-              path: webhook.pathname,
-              port: config.webPort,
-              ...(config.webhookSecret ? { secretToken: config.webhookSecret } : {}),
-            },
-          }
-        : {},
-      () => log.info("telegram bot connected", { username: bot?.botInfo?.username }),
+      {
+        allowedUpdates: [...ALLOWED_UPDATES],
+        ...(webhook
+          ? {
+              webhook: {
+                domain: webhook.origin,
+                path: webhook.pathname,
+                port: config.webPort,
+                ...(config.webhookSecret ? { secretToken: config.webhookSecret } : {}),
+              },
+            }
+          : {}),
+      },
+      () => {
+        log.info("telegram bot connected", { username: bot?.botInfo?.username });
+        registerCommands(telegram).catch((error: unknown) =>
+          log.warn("could not register commands", { error }),
+        );
+      },
     );
     finished = launched.then(
       () => (webhook ? stopped : "polling ended"),
@@ -90,12 +101,16 @@ export async function runStart(_io: Io): Promise<number> {
 
   const reason = await Promise.race([stopped, finished]);
   log.info("stopping", { reason });
+  // Everything must be closed within 10 s of SIGTERM: no new updates, the ones being handled get up to
+  // DRAIN_MS to finish, the running probe cycle is aborted, then the store closes last.
   try {
     bot?.stop(String(reason));
   } catch {
     // Already stopped: launch failed or polling ended.
   }
-  await scheduler?.stop();
+  await Promise.all([bot?.inFlight.drained(DRAIN_MS), scheduler?.stop()]);
+  if (bot && bot.inFlight.count() > 0)
+    log.warn("stopped with updates still in flight", { count: bot.inFlight.count() });
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   await store.close();

@@ -71,7 +71,11 @@ export class DeliveryKv {
     // Order matters: the tombstone first, the records last. Records deleted while the job still looked
     // open would read as "never tried" after a crash, and everything would be sent again.
     if (job && job.finishedAt === undefined) {
-      await this.kv.set<DeliveryJob>(keys.job(jobId), { ...job, recipients: [], finishedAt }, FINISHED_JOB_TTL_MS);
+      await this.kv.set<DeliveryJob>(
+        keys.job(jobId),
+        { ...job, recipients: [], finishedAt },
+        FINISHED_JOB_TTL_MS,
+      );
     }
     await this.kv.update<string[]>(keys.openJobs(), (ids) => {
       if (!ids?.includes(jobId)) return ids;

@@ -12,6 +12,11 @@ import type {
   Store,
 } from "./types.js";
 
+const UPDATE_BUCKET = 1000;
+const UPDATE_BUCKETS_KEPT = 10;
+/** How many recent update ids claimUpdate remembers: a repeat older than that is handled again. */
+export const UPDATE_ID_MEMORY = UPDATE_BUCKET * UPDATE_BUCKETS_KEPT;
+
 /** Older timeline entries are dropped beyond this: a status that flaps for years stays one small value. */
 export const TIMELINE_CAP = 1000;
 
@@ -160,6 +165,21 @@ export class KvStore implements Store {
       withoutUndefined({ ...current, ...patch, chatId }),
     );
     return updated ?? { chatId };
+  }
+
+  async claimUpdate(updateId: number): Promise<boolean> {
+    // Ids in buckets of UPDATE_BUCKET, so each claim is one small atomic update; Telegram's ids rise, so
+    // once a new bucket opens, the one UPDATE_BUCKETS_KEPT back can go and memory stays bounded.
+    const bucket = Math.floor(updateId / UPDATE_BUCKET);
+    let claimed = false;
+    let opened = false;
+    await this.kv.update<number[]>(`updates:${bucket}`, (seen) => {
+      opened = seen === undefined;
+      claimed = !seen?.includes(updateId);
+      return claimed ? [...(seen ?? []), updateId] : seen;
+    });
+    if (opened) await this.kv.delete(`updates:${bucket - UPDATE_BUCKETS_KEPT}`);
+    return claimed;
   }
 
   async migrateChat(from: ChatId, to: ChatId): Promise<number> {

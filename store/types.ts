@@ -76,6 +76,12 @@ export interface Store {
   migrateChat(from: ChatId, to: ChatId): Promise<number>;
 
   /**
+   * Claims a Telegram update for handling: true the first time an update_id is claimed, false for a
+   * repeat (a webhook retry, a second replica). Remembers the recent ids only: see UPDATE_ID_MEMORY.
+   */
+  claimUpdate(updateId: number): Promise<boolean>;
+
+  /**
    * Records that a person could not use a target. `reporter` is an opaque key of that person (the bot
    * passes a keyed hash, never a raw user id). Resolves false, storing nothing, when the same person
    * already reported the same target within the hour before `atMs` (epoch milliseconds).

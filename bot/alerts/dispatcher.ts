@@ -9,7 +9,7 @@ import { DeliveryQueue, type JobState, type QueuedDelivery } from "./delivery-qu
 import { latestDigestAt, nextDigestAt } from "./digest-clock.js";
 import { backOff, DEFAULT_RETRY, decide, type Outcome, type RetryPolicy } from "./outcome.js";
 import { planChange, planDigests } from "./plan.js";
-import { AlertRateLimiter } from "./rate-limiter.js";
+import { AlertRateLimiter, Pacer, paceBurst } from "./rate-limiter.js";
 import { type AlertView, renderAlert, renderDigest } from "./render-alert.js";
 import type { AlertTelegram } from "./telegram-sender.js";
 
@@ -107,7 +107,10 @@ class Dispatcher implements AlertDispatcher {
   private readonly now: () => number;
   private readonly tuning: DispatcherTuning;
   private readonly queue: DeliveryQueue;
+  /** The caps, applied at the moment of each request: the closest this process gets to Telegram's count. */
   private readonly limiter: AlertRateLimiter;
+  /** Paces the start of deliveries to the same rate, so that few wait at the gate with a claim in hand. */
+  private readonly dispatchPace: Pacer;
 
   private running = false;
   private pumping: Promise<void> = Promise.resolve();
@@ -155,6 +158,7 @@ class Dispatcher implements AlertDispatcher {
       },
       this.now,
     );
+    this.dispatchPace = new Pacer(1000 / deps.config.alertRateGlobal, paceBurst(deps.config.alertRateGlobal));
   }
 
   async start(): Promise<void> {
@@ -273,7 +277,11 @@ class Dispatcher implements AlertDispatcher {
 
   // ---- sending ----
 
-  /** The one loop that decides what goes when: queue order, busy chats, then the rate caps. */
+  /**
+   * The one loop that decides what starts when: queue order, busy chats, the chat's own cap, then the
+   * overall pace. The caps themselves are enforced again at the request (`gate`): between this start and
+   * the request lies a store write whose latency varies, and requests must not bunch where Telegram counts.
+   */
   private async pump(): Promise<void> {
     while (this.running) {
       const now = this.now();
@@ -291,19 +299,20 @@ class Dispatcher implements AlertDispatcher {
         this.park(item);
         continue;
       }
-      // A chat known gone or moved needs a store write, not a request: no rate token for it.
+      // A chat known gone or moved needs a store write, not a request: no pace for it.
       if (!this.inactive.has(item.chatId) && !this.migrated.has(item.chatId)) {
         const check = this.limiter.check(item.chatId);
         if (check.limitedBy === "chat") {
           this.queue.putBack(item, now + check.waitMs);
           continue;
         }
-        if (check.limitedBy === "global") {
+        const paceMs = this.dispatchPace.waitMs(now);
+        if (paceMs > 0) {
           this.queue.putBack(item, now);
-          await this.sleep(check.waitMs);
+          await this.sleep(paceMs);
           continue;
         }
-        this.limiter.take(item.chatId);
+        this.dispatchPace.take(now);
       }
       this.launch(item);
     }
@@ -358,6 +367,8 @@ class Dispatcher implements AlertDispatcher {
       return;
     }
 
+    await this.gate(chatId);
+    // Nothing between the rate token and the request: it leaves in this turn of the event loop.
     const result = await this.telegram.sendMessage(chatId, text, {
       paidBroadcast: this.config.alertPaidBroadcast,
       timeoutMs: this.tuning.sendTimeoutMs,
@@ -404,6 +415,18 @@ class Dispatcher implements AlertDispatcher {
         this.log.warn("alert not delivered", { job: state.job.id, chatId, reason: outcome.reason });
         await this.completeOne(state);
         return;
+    }
+  }
+
+  /** Waits until every cap lets a message to `chatId` go, and takes its tokens. Usually at once. */
+  private async gate(chatId: ChatId): Promise<void> {
+    for (;;) {
+      const { waitMs } = this.limiter.check(chatId);
+      if (waitMs === 0) {
+        this.limiter.take(chatId);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
 

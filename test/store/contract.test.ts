@@ -10,7 +10,7 @@ import {
 } from "../../analysis/status-engine.js";
 import type { ServiceStatus, Target, TimelineEntry } from "../../analysis/types.js";
 import { DIGEST_CAP } from "../../store/deliveries.js";
-import { OUTBOX_CAP, TIMELINE_CAP } from "../../store/domain.js";
+import { OUTBOX_CAP, TIMELINE_CAP, UPDATE_ID_MEMORY } from "../../store/domain.js";
 import { openKv, openStore } from "../../store/open.js";
 import { ALL_SERVICES, type AtomicKv, type DeliveryJob, type Store, StoreError } from "../../store/types.js";
 import { type Backend, freshNamespace, memoryBackend, redisBackend, sqliteBackend } from "./fixtures.js";
@@ -112,6 +112,18 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
     afterEach(async () => {
       await kv.close();
       await store.close();
+    });
+
+    describe("update ids", () => {
+      it("claims each update once, also under concurrency, and forgets old buckets", async () => {
+        expect(await store.claimUpdate(5)).toBe(true);
+        expect(await store.claimUpdate(5)).toBe(false);
+        const claims = await Promise.all(Array.from({ length: 50 }, () => store.claimUpdate(7)));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        // Opening a bucket far ahead drops the oldest remembered one: bounded memory.
+        expect(await store.claimUpdate(UPDATE_ID_MEMORY + 1)).toBe(true);
+        expect(await store.claimUpdate(5)).toBe(true);
+      });
     });
 
     describe("key-value", () => {

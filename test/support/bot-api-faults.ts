@@ -37,7 +37,7 @@ export interface SendRule {
 }
 
 export interface SendRecord extends ArrivedSend {
-  /** Epoch ms, fractional, at which the whole request had arrived. */
+  /** Epoch ms, fractional, at which the request began to arrive. */
   receivedAt: number;
   /** What the server decided on arrival: 200 accepted, else the error code; 0: never answered (hang). */
   status: number;
@@ -71,14 +71,18 @@ export class SendFaults {
   }
 
   /** Answers one sendMessage: scripted if a rule says so, else accepted with the next message id. */
-  async answer(payload: Record<string, unknown>, res: ServerResponse, nextMessageId: () => number): Promise<void> {
+  async answer(
+    payload: Record<string, unknown>,
+    res: ServerResponse,
+    nextMessageId: () => number,
+    receivedAt = preciseNow(),
+  ): Promise<void> {
     const send: ArrivedSend = {
       chatId: String(payload.chat_id),
       text: String(payload.text ?? ""),
       payload,
       index: this.log.length,
     };
-    const receivedAt = preciseNow();
     const scripted = this.choose(send) ?? { kind: "ok" };
     const { status, body } = this.reply(scripted, send, nextMessageId);
     const record: SendRecord = { ...send, receivedAt, status };

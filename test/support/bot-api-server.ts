@@ -87,6 +87,8 @@ export async function startBotApiServer(
 
   const server: Server = createServer(async (req, res) => {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+    // When the request began to arrive: the time a rate is measured by, not when its body was parsed.
+    const arrivedAt = performance.timeOrigin + performance.now();
     const payload = await readBody(req);
     res.setHeader("content-type", "application/json");
     if (!match || match[1] !== token) {
@@ -112,7 +114,7 @@ export async function startBotApiServer(
       w.resolve(call);
     }
     if (method === "sendMessage" && (faults.matches(payload) || !scripts.has(method))) {
-      await faults.answer(payload, res, () => nextMessageId++);
+      await faults.answer(payload, res, () => nextMessageId++, arrivedAt);
       return;
     }
     const scripted = scripts.get(method)?.(payload);
