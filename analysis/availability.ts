@@ -21,6 +21,19 @@ export interface StatusSegment {
   status: ServiceStatusValue | null;
 }
 
+/**
+ * A last check older than this means measuring stopped (the bot was down, the vantage gone): the time after
+ * it is no data. A younger one is the normal wait for the next cycle, and the status holds until now.
+ */
+export const STALE_AFTER_MS = 2 * 3_600_000;
+
+/** Where measured time ends for a target last checked at `checkedAt`: undefined while it is fresh. */
+export function measuredUntil(checkedAt: string | undefined, now: Date | number): number | undefined {
+  const at = checkedAt === undefined ? Number.NaN : Date.parse(checkedAt);
+  const nowMs = typeof now === "number" ? now : now.getTime();
+  return Number.isFinite(at) && nowMs - at > STALE_AFTER_MS ? at : undefined;
+}
+
 /** The window of the last `days` days up to `now`. */
 export function lastDays(now: Date | number, days: number): TimeWindow {
   const to = typeof now === "number" ? now : now.getTime();
@@ -88,7 +101,10 @@ export interface Availability {
  * unmeasured time count for neither: counting them as down would be a guess, counting them as up a lie.
  */
 export function availabilityOf(segments: readonly StatusSegment[]): Availability {
-  const byStatus = Object.fromEntries(SERVICE_STATUSES.map((s) => [s, 0])) as Record<ServiceStatusValue, number>;
+  const byStatus = Object.fromEntries(SERVICE_STATUSES.map((s) => [s, 0])) as Record<
+    ServiceStatusValue,
+    number
+  >;
   let noData = 0;
   for (const segment of segments) {
     const length = segment.end - segment.start;

@@ -32,7 +32,11 @@ server.onSend({
 });
 parentPort?.on("message", async (message: unknown) => {
   if (message !== "log") return;
-  const log: LoggedSend[] = server.sends.map((s) => ({ chatId: s.chatId, receivedAt: s.receivedAt, status: s.status }));
+  const log: LoggedSend[] = server.sends.map((s) => ({
+    chatId: s.chatId,
+    receivedAt: s.receivedAt,
+    status: s.status,
+  }));
   await server.close();
   parentPort?.postMessage(log);
 });

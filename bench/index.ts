@@ -1,5 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { netnsUnavailableReason, runInNetns } from "../test/lab/netns.js";
+import { alertFanoutOptions, runAlertFanoutBench } from "./alert-fanout.js";
+import { DEFAULT_BOT_LATENCY_BENCH, runBotLatencyBench } from "./bot-latency.js";
 import { DEFAULT_PROBE_CYCLE_BENCH, type Figure, runProbeCycleBench } from "./probe-cycle.js";
 
 // `npm run bench`: every benchmark, one table of figures against their targets. Not a test: it prints
@@ -39,7 +41,11 @@ async function main(): Promise<number> {
     console.log(`note: no network namespace (${reason}); every time-out is a stalled TLS handshake instead.`);
   }
   if (inside) console.log("(inside a network namespace of its own: TCP time-outs are a black-holed address)");
-  const figures = await runProbeCycleBench({ ...DEFAULT_PROBE_CYCLE_BENCH, blackHole: inside });
+  const figures = [
+    ...(await runProbeCycleBench({ ...DEFAULT_PROBE_CYCLE_BENCH, blackHole: inside })),
+    ...(await runAlertFanoutBench(alertFanoutOptions())),
+    ...(await runBotLatencyBench(DEFAULT_BOT_LATENCY_BENCH)),
+  ];
   console.log(table(figures));
   return figures.every((f) => f.target === null || f.value <= f.target) ? 0 : 1;
 }

@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "status", args: [service, country], where: "anywhere" },
   { name: "list", args: [country], where: "anywhere" },
   { name: "alternatives", args: [service, country], where: "anywhere" },
+  { name: "history", args: [service, country], where: "anywhere" },
   { name: "report", args: [service, country], where: "anywhere" },
   { name: "subscribe", args: [service, country], where: "anywhere" },
   { name: "unsubscribe", args: [service, country], where: "anywhere" },

@@ -52,14 +52,26 @@ export async function listReply(args: string, lang: Lang, ctx: AnswerContext): P
 
 /** /alternatives <service> [country]. */
 export async function alternativesReply(args: string, lang: Lang, ctx: AnswerContext): Promise<Reply> {
-  const parsed = parseTargetArgs(args, ctx.kb, ctx.defaultCountry, { allowAll: false });
-  if (parsed.kind === "missing") return { html: usageOf("alternatives", lang) };
-  if (parsed.kind === "unknownService")
-    return { html: renderNotUnderstood(ctx.kb, parsed.suggestions, lang) };
-  if (parsed.kind === "unknownCountry") return { html: unknownCountry(parsed.input, lang) };
+  const parsed = targetOf("alternatives", args, lang, ctx);
+  if ("html" in parsed) return parsed;
   const { service, country } = parsed.target;
   const view = await buildAlternatives(ctx.kb, ctx.store, service, country);
   return { html: renderAlternatives(ctx.kb, view, lang), about: parsed.target };
+}
+
+/** The one (service, country) a command names, or the reply explaining why it names none. */
+export function targetOf(
+  command: "alternatives" | "history",
+  args: string,
+  lang: Lang,
+  ctx: AnswerContext,
+): { target: Target } | { html: string } {
+  const parsed = parseTargetArgs(args, ctx.kb, ctx.defaultCountry, { allowAll: false });
+  if (parsed.kind === "missing") return { html: usageOf(command, lang) };
+  if (parsed.kind === "unknownService")
+    return { html: renderNotUnderstood(ctx.kb, parsed.suggestions, lang) };
+  if (parsed.kind === "unknownCountry") return { html: unknownCountry(parsed.input, lang) };
+  return { target: parsed.target };
 }
 
 export function unknownCountry(input: string, lang: Lang): string {

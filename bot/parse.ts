@@ -161,6 +161,8 @@ const NON_HAN_WORD_CHAR = /^(?!\p{Script=Han})[\p{L}\p{N}]$/u;
  * be part of a longer Latin word. Returns the matches and the text with the matched characters blanked.
  */
 function hanMatches(text: string, index: AliasIndex): { matches: Match[]; rest: string } {
+  // Every key holds a Han character: a question with none (most, outside Chinese) has nothing to find.
+  if (!HAN.test(text)) return { matches: [], rest: text };
   // The text without the separators alias keys drop, and where each of its characters came from.
   const from: number[] = [];
   let compact = "";

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { Composer, Telegraf, type Telegram } from "telegraf";
 import type { Logger } from "../core/log.js";
+import { type IsblockedMetrics, timeUpdates } from "../core/metrics.js";
 import type { AnswerContext } from "./answer.js";
 import { commandMenu, MENU_LANGUAGES } from "./commands.js";
 import { aboutFeature } from "./features/about.js";
@@ -33,6 +34,8 @@ export interface TelegramBotOptions {
   /** Epoch milliseconds, for reports and rate limits; tests pass their own clock. */
   now?: () => number;
   rateLimits?: RateLimits;
+  /** Where the time spent on each update is recorded (isblocked_update_duration_seconds). */
+  metrics?: Pick<IsblockedMetrics, "updateDuration">;
   /** How long one update may take before the bot moves on; default HANDLER_TIMEOUT_MS. */
   handlerTimeoutMs?: number;
 }
@@ -94,9 +97,10 @@ function reporterKeys(token: string): (personId: number) => string {
  * root: launching, stopping and `handleUpdate` build the bot's own context (BotContext) themselves.
  */
 export function createTelegramBot(options: TelegramBotOptions): Telegraf & { inFlight: InFlight } {
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
   const bot = new Telegraf<BotContext>(options.token, {
     contextType: BotContext,
-    handlerTimeout: options.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS,
+    handlerTimeout: handlerTimeoutMs,
     // webhookReply off: a reply sent inside the webhook response cannot fail visibly.
     telegram: { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) },
   });
@@ -121,19 +125,33 @@ export function createTelegramBot(options: TelegramBotOptions): Telegraf & { inF
             });
           }),
   };
+  // First in the chain, so the histogram covers every middleware of every update.
+  if (options.metrics) bot.use(timeUpdates(options.metrics));
   bot.use(async (ctx, next) => {
-    // Telegram redelivers a webhook update it did not see acknowledged, and replicas share a webhook:
-    // the store remembers which update ids were claimed, so each is handled once.
-    if (!(await options.context.store.claimUpdate(ctx.update.update_id))) {
-      options.log.debug("duplicate update ignored", { updateId: ctx.update.update_id });
-      return;
-    }
+    // Counted from the start, claim included: a stop requested meanwhile must wait for this update.
     active++;
-    try {
-      await next();
-    } finally {
+    let done = false;
+    const release = () => {
+      if (done) return;
+      done = true;
       active--;
       if (active === 0) for (const wake of idle.splice(0)) wake();
+    };
+    // Past the handler timeout telegraf has given up on the update (and the error boundary has told the
+    // person): a stop no longer waits for it.
+    const abandoned = setTimeout(release, handlerTimeoutMs);
+    abandoned.unref();
+    try {
+      // Telegram redelivers a webhook update it did not see acknowledged, and replicas share a webhook:
+      // the store remembers which update ids were claimed, so each is handled once.
+      if (!(await options.context.store.claimUpdate(ctx.update.update_id))) {
+        options.log.debug("duplicate update ignored", { updateId: ctx.update.update_id });
+        return;
+      }
+      await next();
+    } finally {
+      clearTimeout(abandoned);
+      release();
     }
   });
   bot.use(conversationComposer(deps, options.rateLimits ?? { messages: MESSAGE_RATE, inline: INLINE_RATE }));

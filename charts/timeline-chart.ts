@@ -10,8 +10,8 @@ import {
 import type { ServiceStatusValue, TimelineEntry } from "../analysis/types.js";
 import type { Lang } from "../kb/schema.js";
 import { formatPercent, formatShortDate, wt } from "../web/i18n/index.js";
-import { CHART, STATUS_ICON } from "../web/views/palette.js";
 import { escapeHtml } from "../web/views/html.js";
+import { CHART, STATUS_ICON } from "../web/views/palette.js";
 
 // The 30-day timeline of one service in one country, drawn by hand as SVG (a strip of status stretches
 // over time, a date axis, a legend with each status's share) and rasterised by resvg for Telegram. No
@@ -57,7 +57,8 @@ export const ALT_STRETCHES = 6;
 const FONT = "DejaVu Sans, Noto Sans, WenQuanYi Micro Hei, Noto Sans CJK SC, Vazirmatn, sans-serif";
 const MARGIN = 24;
 const STRIP = { top: 96, height: 100 };
-const MIN_MARK = 2;
+/** A stretch of minutes on a 30-day strip is still drawn this wide, so a single check stays visible. */
+const MIN_MARK = 6;
 
 type Mark = ServiceStatusValue | "noData";
 
@@ -110,7 +111,10 @@ function textEl(
   attrs: { size: number; fill?: string; anchor?: "start" | "middle" | "end"; weight?: string; rtl?: boolean },
 ): string {
   const anchor = attrs.anchor ?? "start";
-  return `<text x="${x}" y="${y}" font-family="${FONT}" font-size="${attrs.size}" fill="${attrs.fill ?? CHART.text}" text-anchor="${anchor}"${attrs.weight ? ` font-weight="${attrs.weight}"` : ""}${attrs.rtl ? ' direction="rtl"' : ""}>${escapeHtml(content)}</text>`;
+  // resvg takes a line's direction from its first strong character, so "39.2% از ..." would start on the
+  // left: an explicit right-to-left isolate (U+2067 … U+2069) makes the whole line right to left.
+  const text = attrs.rtl ? `\u2067${content}\u2069` : content;
+  return `<text x="${x}" y="${y}" font-family="${FONT}" font-size="${attrs.size}" fill="${attrs.fill ?? CHART.text}" text-anchor="${anchor}"${attrs.weight ? ` font-weight="${attrs.weight}"` : ""}${attrs.rtl ? ' direction="rtl"' : ""}>${escapeHtml(text)}</text>`;
 }
 
 function dayTicks(from: number, to: number): number[] {
@@ -152,8 +156,14 @@ export function chartAltText(
     availability.ratio === null
       ? wt(lang, "chart.noData", { days: options.days })
       : wt(lang, "chart.availability", { percent: formatPercent(availability.ratio, lang) });
-  const stretches = parts.length > 0 ? parts.join(wt(lang, "chart.separator")) : wt(lang, "chart.legendNoData");
-  return wt(lang, "chart.alt", { title, segments: stretches, availability: share });
+  const stretches =
+    parts.length > 0 ? parts.join(wt(lang, "chart.separator")) : wt(lang, "chart.legendNoData");
+  // "… 30 дн." already ends with a full stop: the template adds its own.
+  return wt(lang, "chart.alt", {
+    title: title.replace(/[.。]$/u, ""),
+    segments: stretches,
+    availability: share,
+  });
 }
 
 /** The chart as SVG (pure): the service page inlines it, the PNG is rasterised from it. */
@@ -189,8 +199,8 @@ export function renderTimelineSvg(
 
   // The strip: one rectangle per stretch; a stretch too short to see still gets a visible sliver.
   for (const segment of segments) {
-    const x = xOf(segment.start);
-    const w = Math.max(xOf(segment.end) - x, MIN_MARK);
+    const w = Math.max(xOf(segment.end) - xOf(segment.start), MIN_MARK);
+    const x = Math.min(xOf(segment.start), left + width - w);
     const mark = markOf(segment.status);
     parts.push(
       `<rect x="${x.toFixed(2)}" y="${STRIP.top}" width="${w.toFixed(2)}" height="${STRIP.height}" fill="url(#${PATTERN_ID[mark]})" data-status="${mark}"/>`,
@@ -218,14 +228,20 @@ export function renderTimelineSvg(
       `<line x1="${x}" y1="${axisY}" x2="${x}" y2="${axisY + (labelled ? 10 : 5)}" stroke="${CHART.grid}" stroke-width="1"/>`,
     );
     if (labelled) {
-      parts.push(textEl(xOf(t), axisY + 28, formatShortDate(t, lang), { size: 14, fill: CHART.muted, anchor: "middle" }));
+      parts.push(
+        textEl(xOf(t), axisY + 28, formatShortDate(t, lang), {
+          size: 14,
+          fill: CHART.muted,
+          anchor: "middle",
+        }),
+      );
     }
   });
 
   // Legend: every mark present, with its share of the window.
   const total = window.to - window.from;
-  const present = (["accessible", "partial", "blocked", "outage", "unknown", "noData"] as const).filter((m) =>
-    m === "noData" ? availability.noData > 0 : availability.byStatus[m] > 0,
+  const present = (["accessible", "partial", "blocked", "outage", "unknown", "noData"] as const).filter(
+    (m) => (m === "noData" ? availability.noData > 0 : availability.byStatus[m] > 0),
   );
   let cursor = rtl ? CHART_WIDTH - MARGIN : MARGIN;
   let row = 0;
@@ -234,7 +250,10 @@ export function renderTimelineSvg(
     const icon = mark === "noData" ? "" : `${STATUS_ICON[mark]} `;
     const label = `${icon}${markLabel(mark, lang)} ${formatPercent(share, lang)}`;
     const itemWidth = 18 + 8 + textWidth(label, 15) + 22;
-    if ((rtl ? cursor - itemWidth < MARGIN : cursor + itemWidth > CHART_WIDTH - MARGIN) && cursor !== (rtl ? CHART_WIDTH - MARGIN : MARGIN)) {
+    if (
+      (rtl ? cursor - itemWidth < MARGIN : cursor + itemWidth > CHART_WIDTH - MARGIN) &&
+      cursor !== (rtl ? CHART_WIDTH - MARGIN : MARGIN)
+    ) {
       row += 1;
       cursor = rtl ? CHART_WIDTH - MARGIN : MARGIN;
     }
@@ -271,7 +290,10 @@ export function svgToPng(svg: string, width: number): Buffer {
 }
 
 /** The chart as a PNG for Telegram, `PNG_SCALE` times the SVG's size, with its alt text. */
-export function renderTimelinePng(timeline: readonly TimelineEntry[], options: TimelineChartOptions): TimelinePng {
+export function renderTimelinePng(
+  timeline: readonly TimelineEntry[],
+  options: TimelineChartOptions,
+): TimelinePng {
   const chart = renderTimelineSvg(timeline, options);
   const width = chart.width * PNG_SCALE;
   return { png: svgToPng(chart.svg, width), width, height: chart.height * PNG_SCALE, alt: chart.alt };

@@ -1,5 +1,6 @@
 import { type Config, ConfigError, loadConfig, secretsOf } from "../core/config.js";
 import { createLogger, type Logger } from "../core/log.js";
+import { createMetrics, type IsblockedMetrics } from "../core/metrics.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { loadKnowledgeBase } from "../kb/load.js";
 import { openStore } from "../store/open.js";
@@ -11,6 +12,8 @@ export interface App {
   log: Logger;
   kb: KnowledgeBase;
   store: Store;
+  /** Counters and histograms served at /metrics. */
+  metrics: IsblockedMetrics;
 }
 
 export async function openApp(env: NodeJS.ProcessEnv = process.env): Promise<App> {
@@ -23,5 +26,5 @@ export async function openApp(env: NodeJS.ProcessEnv = process.env): Promise<App
     ]);
   }
   const store = await openStore(config.storeUrl);
-  return { config, log, kb, store };
+  return { config, log, kb, store, metrics: createMetrics() };
 }

@@ -2,6 +2,7 @@ import { createJudge } from "../analysis/judge.js";
 import type { StatusChange } from "../analysis/status-engine.js";
 import { type ProbeCycleResult, runProbeCycle } from "../probes/cycle.js";
 import { realNetwork } from "../probes/network.js";
+import { recordProbeMetrics } from "../probes/probe-metrics.js";
 import type { VantagePlan } from "../probes/vantages.js";
 import { runStatusCycle } from "../scheduler/cycle.js";
 import type { App } from "./app.js";
@@ -40,6 +41,9 @@ export async function runFullCycle(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  // A control's measurements appear in the result of every country it was compared with: count once.
+  const measured = new Map(cycle.results.flatMap((r) => r.measurements).map((m) => [m.id, m]));
+  recordProbeMetrics(app.metrics, [...measured.values()]);
   if (cycle.offline.length > 0) {
     log.warn("vantages offline: their canary failed, their results count as unknown", {
       vantages: cycle.offline,
@@ -69,5 +73,6 @@ export async function runFullCycle(
       ...(options.onChange ? { onChange: options.onChange } : {}),
     },
   );
+  app.metrics.statusChanges.inc(changes.length);
   return { cycle, changes };
 }

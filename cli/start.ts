@@ -1,13 +1,25 @@
 import { runConsoleChat } from "../bot/console.js";
 import { ALLOWED_UPDATES, createTelegramBot, registerCommands } from "../bot/telegram.js";
+import { ConfigError } from "../core/config.js";
 import { loadVantagesFile, localVantage } from "../probes/vantages.js";
 import { type Scheduler, startScheduler } from "../scheduler/scheduler.js";
+import { createWebServer } from "../web/server.js";
 import { openApp } from "./app.js";
 import { runFullCycle } from "./cycle.js";
 import type { Io } from "./main.js";
 
 /** How long in-flight updates may take to finish after a stop is requested. */
 const DRAIN_MS = 7_000;
+/**
+ * Past this after a stop is requested, the process exits whatever is still running: SIGTERM must see it
+ * gone within 10 s (a service manager then kills it, store open or not).
+ */
+const STOP_DEADLINE_MS = 9_500;
+/**
+ * Once everything is closed, how long the process may linger: a request Telegram never answered, or an
+ * abandoned handler's timer, would otherwise keep it alive.
+ */
+const EXIT_GRACE_MS = 250;
 
 /**
  * The composition root: the only place that wires the real network, store, knowledge base and Telegram
@@ -16,7 +28,7 @@ const DRAIN_MS = 7_000;
  */
 export async function runStart(_io: Io): Promise<number> {
   const app = await openApp();
-  const { config, log, kb, store } = app;
+  const { config, log, kb, store, metrics } = app;
   const plan = config.vantagesFile
     ? loadVantagesFile(config.vantagesFile)
     : localVantage(config.defaultCountry);
@@ -29,6 +41,21 @@ export async function runStart(_io: Io): Promise<number> {
     schedule: config.probeSchedule,
     mode: config.botToken ? (config.webhookUrl ? "telegram-webhook" : "telegram-polling") : "console",
   });
+
+  // The status page and API, on the embedded default too; the webhook is mounted here when used.
+  const web = createWebServer({ store, kb, metrics, log, defaultCountry: config.defaultCountry });
+  try {
+    const port = await web.listen(config.webPort);
+    log.info("web server listening", { port });
+  } catch (error) {
+    await store.close();
+    if ((error as { code?: string }).code === "EADDRINUSE") {
+      throw new ConfigError([{ variable: "WEB_PORT", message: `port ${config.webPort} is already in use` }], {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 
   let stopRequested: (reason: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => {
@@ -53,37 +80,49 @@ export async function runStart(_io: Io): Promise<number> {
   let bot: ReturnType<typeof createTelegramBot> | undefined;
   let finished: Promise<string>;
   if (config.botToken) {
-    bot = createTelegramBot({ token: config.botToken, apiRoot: config.telegramApiRoot, context, log });
+    bot = createTelegramBot({
+      token: config.botToken,
+      apiRoot: config.telegramApiRoot,
+      context,
+      log,
+      metrics,
+    });
+    const telegramBot = bot;
+    const connected = () => {
+      log.info("telegram bot connected", { username: telegramBot.botInfo?.username });
+      registerCommands(telegramBot.telegram).catch((error: unknown) =>
+        log.warn("could not register commands", { error }),
+      );
+    };
     const webhook = config.webhookUrl ? new URL(config.webhookUrl) : undefined;
-    const telegram = bot.telegram;
-    const launched = bot.launch(
-      {
-        allowedUpdates: [...ALLOWED_UPDATES],
-        ...(webhook
-          ? {
-              webhook: {
-                domain: webhook.origin,
-                path: webhook.pathname,
-                port: config.webPort,
-                ...(config.webhookSecret ? { secretToken: config.webhookSecret } : {}),
-              },
-            }
-          : {}),
-      },
-      () => {
-        log.info("telegram bot connected", { username: bot?.botInfo?.username });
-        registerCommands(telegram).catch((error: unknown) =>
-          log.warn("could not register commands", { error }),
-        );
-      },
-    );
-    finished = launched.then(
-      () => (webhook ? stopped : "polling ended"),
-      (error: unknown) => {
-        log.error("telegram bot failed", { error });
-        return "telegram failed";
-      },
-    );
+    if (webhook) {
+      // Served by the web server on WEB_PORT rather than telegraf's own, so one port carries both.
+      finished = telegramBot
+        .createWebhook({
+          domain: webhook.host,
+          path: webhook.pathname,
+          allowed_updates: [...ALLOWED_UPDATES],
+          ...(config.webhookSecret ? { secret_token: config.webhookSecret } : {}),
+        })
+        .then(async (callback) => {
+          web.mount({ path: webhook.pathname, handler: callback });
+          telegramBot.botInfo ??= await telegramBot.telegram.getMe();
+          connected();
+          return stopped;
+        })
+        .catch((error: unknown) => {
+          log.error("telegram bot failed", { error });
+          return "telegram failed";
+        });
+    } else {
+      finished = telegramBot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }, connected).then(
+        () => "polling ended",
+        (error: unknown) => {
+          log.error("telegram bot failed", { error });
+          return "telegram failed";
+        },
+      );
+    }
   } else {
     finished = runConsoleChat({
       input: process.stdin,
@@ -101,6 +140,11 @@ export async function runStart(_io: Io): Promise<number> {
 
   const reason = await Promise.race([stopped, finished]);
   log.info("stopping", { reason });
+  const deadline = setTimeout(() => {
+    log.error("could not stop in time; exiting anyway", { afterMs: STOP_DEADLINE_MS });
+    process.exit(1);
+  }, STOP_DEADLINE_MS);
+  deadline.unref();
   // Everything must be closed within 10 s of SIGTERM: no new updates, the ones being handled get up to
   // DRAIN_MS to finish, the running probe cycle is aborted, then the store closes last.
   try {
@@ -108,12 +152,16 @@ export async function runStart(_io: Io): Promise<number> {
   } catch {
     // Already stopped: launch failed or polling ended.
   }
-  await Promise.all([bot?.inFlight.drained(DRAIN_MS), scheduler?.stop()]);
+  await Promise.all([bot?.inFlight.drained(DRAIN_MS), scheduler?.stop(), web.close()]);
   if (bot && bot.inFlight.count() > 0)
     log.warn("stopped with updates still in flight", { count: bot.inFlight.count() });
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   await store.close();
+  clearTimeout(deadline);
   log.info("stopped");
-  return reason === "telegram failed" ? 1 : 0;
+  const code = reason === "telegram failed" ? 1 : 0;
+  // Everything that matters is closed: whatever still holds the event loop must not hold the process.
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+  return code;
 }

@@ -79,7 +79,8 @@ export class Counter<L extends string = never> implements Collector {
   }
 
   private add(entry: { count: number }, by: number): void {
-    if (!Number.isFinite(by) || by < 0) throw new RangeError(`${this.name}: a counter only goes up, got ${by}`);
+    if (!Number.isFinite(by) || by < 0)
+      throw new RangeError(`${this.name}: a counter only goes up, got ${by}`);
     entry.count += by;
   }
 
@@ -183,7 +184,8 @@ export class MetricsRegistry {
   private readonly collectors = new Map<string, Collector>();
 
   register<C extends Collector>(collector: C): C {
-    if (this.collectors.has(collector.name)) throw new RangeError(`metric ${collector.name} registered twice`);
+    if (this.collectors.has(collector.name))
+      throw new RangeError(`metric ${collector.name} registered twice`);
     this.collectors.set(collector.name, collector);
     return collector;
   }
@@ -219,6 +221,7 @@ export interface IsblockedMetrics {
 
 export function createMetrics(): IsblockedMetrics {
   const registry = new MetricsRegistry();
+  const probes = registry.register(new Counter("isblocked_probes_total", "Endpoint measurements made."));
   const probeFailures = registry.register(
     new Counter(
       "isblocked_probe_failures_total",
@@ -229,7 +232,7 @@ export function createMetrics(): IsblockedMetrics {
   for (const mechanism of PROBE_MECHANISMS) probeFailures.initialize({ mechanism });
   return {
     registry,
-    probes: registry.register(new Counter("isblocked_probes_total", "Endpoint measurements made.")),
+    probes,
     probeFailures,
     statusChanges: registry.register(
       new Counter("isblocked_status_changes_total", "Status changes confirmed by the status engine."),

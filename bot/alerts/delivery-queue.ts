@@ -133,7 +133,10 @@ export class DeliveryQueue {
       }
       chatIds = movedTo;
     }
-    await this.loadLangs(state, toQueue.map((q) => q.chatId));
+    await this.loadLangs(
+      state,
+      toQueue.map((q) => q.chatId),
+    );
     for (const { chatId, readyAt } of toQueue) this.enqueue(state, chatId, readyAt);
     result.queued = toQueue.length;
     if (state.open === 0) {

@@ -16,5 +16,6 @@ export function nextDigestAt(nowMs: number, hour: number): Date {
 }
 
 function checkHour(hour: number): void {
-  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`digest hour must be 0-23: ${hour}`);
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23)
+    throw new RangeError(`digest hour must be 0-23: ${hour}`);
 }

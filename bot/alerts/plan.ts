@@ -1,6 +1,12 @@
 import type { StatusChange } from "../../analysis/status-engine.js";
 import type { Lang } from "../../kb/schema.js";
-import { ALL_SERVICES, type ChatId, type ChatSettings, type DeliveryJob, type Store } from "../../store/types.js";
+import {
+  ALL_SERVICES,
+  type ChatId,
+  type ChatSettings,
+  type DeliveryJob,
+  type Store,
+} from "../../store/types.js";
 
 // Turning a change into deliveries: who gets it, and how. Every write here is idempotent, because a crash
 // before the change is acknowledged plans it again: the job is created only if absent (an earlier plan
@@ -27,7 +33,10 @@ export interface PlannedChange {
  */
 export async function planChange(store: Store, change: StatusChange, nowIso: string): Promise<PlannedChange> {
   const { service, country } = change.target;
-  const both = await Promise.all([store.subscribers({ service, country }), store.subscribers({ service: ALL_SERVICES, country })]);
+  const both = await Promise.all([
+    store.subscribers({ service, country }),
+    store.subscribers({ service: ALL_SERVICES, country }),
+  ]);
   const chatIds = [...new Set(both.flat())].sort();
   const settings = await settingsOf(store, chatIds);
 

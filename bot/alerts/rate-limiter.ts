@@ -9,9 +9,17 @@ import type { ChatId } from "../../store/types.js";
 // continuously would let up to 2 x limit - 1 through in some window (a full bucket, then its refill), and
 // the caps here are ceilings Telegram enforces, not averages.
 //
-// The overall cap is also paced: one send every 1/rate s, not the whole second's worth at once. Telegram
-// counts on arrival, and a burst arrives spread by its own length while the next burst arrives tight: two
-// bursts a window apart at the sender can overlap at Telegram. Evenly spaced sends arrive evenly spaced.
+// Telegram counts on arrival, and a request reaches it some milliseconds after it was decided on, more or
+// less depending on what else the event loop was doing. So every window is ARRIVAL_HEADROOM_MS longer
+// than its second or minute, which absorbs that much jitter at the price of as much rate (3% of a second),
+// and the overall cap is paced: one send every 1/rate s, not the whole second's worth at once. A burst
+// arrives spread by its own length while the next one arrives tight: two bursts a window apart at the
+// sender can overlap at Telegram. Evenly spaced sends arrive evenly spaced.
+
+/** How much later than when it is sent a request may reach Telegram, with the caps still kept there. */
+export const ARRIVAL_HEADROOM_MS = 30;
+const SECOND = 1000 + ARRIVAL_HEADROOM_MS;
+const MINUTE = 60_000 + ARRIVAL_HEADROOM_MS;
 
 export interface AlertRates {
   /** Messages a second over all chats. */
@@ -74,7 +82,8 @@ export class Pacer {
     readonly burst: number,
   ) {
     if (!(intervalMs > 0)) throw new RangeError(`intervalMs must be > 0: ${intervalMs}`);
-    if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`burst must be a whole number >= 1: ${burst}`);
+    if (!Number.isInteger(burst) || burst < 1)
+      throw new RangeError(`burst must be a whole number >= 1: ${burst}`);
   }
 
   waitMs(now: number): number {
@@ -87,9 +96,13 @@ export class Pacer {
   }
 }
 
-/** Catch-up allowed to the overall pace: 20 ms worth of sends, at least one. */
+/**
+ * Catch-up allowed to the overall pace: 20 ms worth of sends, and at least two, so that a timer that fires
+ * a little late (they all do) costs nothing at low rates either: at 30 a second, a millisecond lost per
+ * send would be 3% of the rate. The window bucket still caps every window.
+ */
 export function paceBurst(perSecond: number): number {
-  return Math.max(1, Math.round(perSecond / 50));
+  return Math.max(2, Math.round(perSecond / 50));
 }
 
 /** Private chats have positive ids; groups, supergroups and channels negative ones. */
@@ -116,8 +129,8 @@ export class AlertRateLimiter {
     private readonly rates: AlertRates,
     private readonly now: () => number,
   ) {
-    this.global = new WindowBucket(rates.globalPerSecond, 1000);
-    this.pace = new Pacer(1000 / rates.globalPerSecond, paceBurst(rates.globalPerSecond));
+    this.global = new WindowBucket(rates.globalPerSecond, SECOND);
+    this.pace = new Pacer(SECOND / rates.globalPerSecond, paceBurst(rates.globalPerSecond));
   }
 
   check(chatId: ChatId): RateCheck {
@@ -150,9 +163,9 @@ export class AlertRateLimiter {
   private bucketsOf(chatId: ChatId): WindowBucket[] {
     const known = this.perChat.get(chatId);
     if (known) return known;
-    const perSecond = new WindowBucket(this.rates.privatePerSecond, 1000);
+    const perSecond = new WindowBucket(this.rates.privatePerSecond, SECOND);
     return isGroupChat(chatId)
-      ? [perSecond, new WindowBucket(this.rates.groupPerMinute, 60_000)]
+      ? [perSecond, new WindowBucket(this.rates.groupPerMinute, MINUTE)]
       : [perSecond];
   }
 

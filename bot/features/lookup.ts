@@ -1,7 +1,8 @@
 import { Composer } from "telegraf";
 import type { Target } from "../../analysis/types.js";
+import { historyChart } from "../../charts/history-chart.js";
 import { buildAlternatives } from "../answer.js";
-import { alternativesReply, listReply, type Reply, statusReply } from "../conversation.js";
+import { alternativesReply, listReply, type Reply, statusReply, targetOf } from "../conversation.js";
 import { answerKeyboard } from "../keyboards.js";
 import { renderAlternatives } from "../views/alternatives.js";
 import { renderDetails } from "../views/details.js";
@@ -32,6 +33,11 @@ export function lookupFeature(deps: BotDeps): Composer<BotContext> {
         sendHtml(ctx, (await listReply(args, ctx.lang, answerContext(deps, ctx))).html),
       alternatives: async (ctx, args) =>
         sendHtml(ctx, (await alternativesReply(args, ctx.lang, answerContext(deps, ctx))).html),
+      history: async (ctx, args) => {
+        const parsed = targetOf("history", args, ctx.lang, answerContext(deps, ctx));
+        if ("html" in parsed) return sendHtml(ctx, parsed.html);
+        await sendHistory(ctx, deps, parsed.target);
+      },
     }),
   );
   composer.use(
@@ -51,12 +57,20 @@ export function lookupFeature(deps: BotDeps): Composer<BotContext> {
       } else if (action === "det") {
         await sendHtml(ctx, renderDetails(kb, target, await store.getStatus(target), ctx.lang));
       } else {
-        const events = kb.eventsFor(target.service, target.country);
-        await sendHtml(ctx, renderHistory(kb, target, await store.getTimeline(target), events, ctx.lang));
+        await sendHistory(ctx, deps, target);
       }
     }),
   );
   return composer;
+}
+
+/** The last 30 days as a PNG with its alt text as caption, then the timeline and dated events as text. */
+async function sendHistory(ctx: BotContext, deps: BotDeps, target: Target): Promise<void> {
+  const { kb, store } = deps;
+  const chart = await historyChart(store, kb, target, ctx.lang);
+  await ctx.replyWithPhoto({ source: chart.png, filename: "history.png" }, { caption: chart.alt });
+  const events = kb.eventsFor(target.service, target.country);
+  await sendHtml(ctx, renderHistory(kb, target, await store.getTimeline(target), events, ctx.lang));
 }
 
 export const isKnown = (deps: BotDeps, target: Target): boolean =>

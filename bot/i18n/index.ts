@@ -9,12 +9,25 @@ export type { MessageKey, Messages };
 
 export const locales: Record<Lang, Messages> = { en, "zh-Hans": zhHans, "zh-Hant": zhHant, ru, fa };
 
+/** Each template split once: literal text at even positions, placeholder names at odd ones. */
+const compiled = new Map<string, string[]>();
+
 /** A message with its {placeholders} filled; a missing placeholder value is left visible, not blank. */
 export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
   const template = locales[lang][key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    vars[name] === undefined ? whole : String(vars[name]),
-  );
+  if (!template.includes("{")) return template;
+  let parts = compiled.get(template);
+  if (parts === undefined) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  let out = parts[0] ?? "";
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] ?? "";
+    const value = vars[name];
+    out += (value === undefined ? `{${name}}` : String(value)) + (parts[i + 1] ?? "");
+  }
+  return out;
 }
 
 /**

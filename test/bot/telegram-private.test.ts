@@ -129,6 +129,26 @@ describe("answer buttons", () => {
     );
   });
 
+  it("History and /history send the 30-day chart as a PNG with its alt text, then the dated history", async () => {
+    for (const update of [buttonPress("his:whatsapp:CN"), textMessage("/history whatsapp cn")]) {
+      const calls = await h.send(update);
+      expect(calls.map((c) => c.method).filter((m) => m !== "answerCallbackQuery")).toEqual([
+        "sendPhoto",
+        "sendMessage",
+      ]);
+      const photo = calls.find((c) => c.method === "sendPhoto")?.payload as {
+        photo: { size: number; head: Buffer };
+        caption: string;
+      };
+      expect(photo.photo.head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(
+        true,
+      );
+      expect(photo.photo.size).toBeGreaterThan(1000);
+      expect(photo.caption).toContain("WhatsApp");
+    }
+    expect(texts(await h.send(textMessage("/history")))[0]).toContain("/history");
+  });
+
   it("Alternatives answers with the alternatives; a forged or stale button only says so", async () => {
     expect(texts(await h.send(buttonPress("alt:whatsapp:IR")))[0]).toMatch(
       /^🔀 <b>Instead of WhatsApp in Iran<\/b>/,

@@ -43,6 +43,7 @@ describe("isblocked start with BOT_TOKEN", () => {
         PATH: process.env.PATH ?? "",
         STORE_URL: "memory:",
         PROBE_SCHEDULE: "off",
+        WEB_PORT: "0",
         LOG_LEVEL: "debug",
         BOT_TOKEN: TOKEN,
         TELEGRAM_API_ROOT: api.apiRoot,

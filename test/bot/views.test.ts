@@ -265,6 +265,7 @@ describe("welcome, help, greeting, about", () => {
         "/status &lt;service&gt; [country] — Is a service blocked? With evidence",
         "/list [country] — Every service in a country, by category",
         "/alternatives &lt;service&gt; [country] — What works instead of a service",
+        "/history &lt;service&gt; [country] — The last 30 days as a chart, and dated history",
         "/report &lt;service&gt; [country] — Tell us a service does not work for you",
         "/subscribe &lt;service&gt; [country] — Get a message when a status changes",
         "/unsubscribe &lt;service&gt; [country] — Stop those messages",

@@ -22,6 +22,7 @@ function run(args: string[], env: Record<string, string> = {}, input?: string) {
       STORE_URL: "memory:",
       LOG_LEVEL: "warn",
       PROBE_SCHEDULE: "off",
+      WEB_PORT: "0",
       ...env,
     },
     timeout: 20_000,
@@ -139,6 +140,7 @@ describe("isblocked CLI", () => {
         PATH: process.env.PATH ?? "",
         STORE_URL: "memory:",
         PROBE_SCHEDULE: "off",
+        WEB_PORT: "0",
         LOG_LEVEL: "debug",
         BOT_TOKEN: TOKEN,
         TELEGRAM_API_ROOT: "http://127.0.0.1:9",
@@ -156,5 +158,36 @@ describe("isblocked CLI", () => {
     expect(output).toContain("telegram bot failed");
     expect(output).not.toContain(TOKEN);
     expect(output).not.toContain(TOKEN.split(":")[1]);
+  });
+
+  it("start serves the status API beside the console chat", async () => {
+    const child = spawn(process.execPath, [bin, "start"], {
+      cwd: mkdtempSync(join(tmpdir(), "isblocked-cli-")),
+      env: {
+        PATH: process.env.PATH ?? "",
+        STORE_URL: "memory:",
+        LOG_LEVEL: "info",
+        PROBE_SCHEDULE: "off",
+        WEB_PORT: "0",
+      },
+    });
+    let logs = "";
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no port in: ${logs}`)), 15_000);
+      child.stderr.on("data", (d) => {
+        logs += d;
+        const match = /"msg":"web server listening","port":(\d+)/.exec(logs);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+    });
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/status?country=CN`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/application\/json/);
+    expect(JSON.stringify(await response.json())).toContain("whatsapp");
+    child.stdin.end("exit\n");
+    expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
   });
 });

@@ -38,9 +38,31 @@ export interface BotApiServer {
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+  const body = Buffer.concat(chunks);
+  const type = req.headers["content-type"] ?? "";
+  if (type.includes("multipart/form-data")) {
+    // File uploads (sendPhoto): text fields as they are, a file as its name, size and first bytes.
+    const form = await new Request("http://bot-api.invalid/", {
+      method: "POST",
+      headers: { "content-type": type },
+      body,
+    }).formData();
+    const fields: Record<string, unknown> = {};
+    for (const [name, value] of form.entries()) {
+      fields[name] =
+        typeof value === "string"
+          ? value
+          : {
+              filename: value.name,
+              size: value.size,
+              head: Buffer.from(await value.arrayBuffer()).subarray(0, 8),
+            };
+    }
+    return fields;
+  }
+  const text = body.toString("utf8");
   if (text === "") return {};
-  if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(text);
+  if (type.includes("application/json")) return JSON.parse(text);
   return Object.fromEntries(new URLSearchParams(text));
 }
 

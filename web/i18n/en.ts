@@ -94,7 +94,7 @@ export const webEn = {
   "chart.legendNoData": "No data",
   "chart.segment": "{status} from {start} to {end}",
   "chart.segmentNow": "{status} from {start} until now",
-  "chart.earlier": "earlier stretches not listed: {count}",
+  "chart.earlier": "Earlier stretches not listed: {count}",
   "chart.separator": "; ",
   "chart.alt": "{title}. {segments}. {availability}.",
 } as const;

@@ -38,7 +38,8 @@ export const webFa: WebMessages = {
   "board.col.availability": "دسترس‌پذیری ۳۰ روزه",
   "board.col.checked": "آخرین بررسی",
   "board.notMeasured": "هنوز در {country} اندازه‌گیری نشده: {count}",
-  "board.nothingMeasured": "هنوز هیچ اندازه‌گیری‌ای در {country} انجام نشده است. صفحهٔ هر سرویس تاریخچهٔ ثبت‌شده را نشان می‌دهد.",
+  "board.nothingMeasured":
+    "هنوز هیچ اندازه‌گیری‌ای در {country} انجام نشده است. صفحهٔ هر سرویس تاریخچهٔ ثبت‌شده را نشان می‌دهد.",
   "board.otherCountries": "کشورهای دیگر",
 
   "availability.none": "بدون داده",

@@ -55,7 +55,8 @@ export function chooseLang(param: string | null | undefined, acceptLanguage: str
 
 /** The Intl locale of a page language: Gregorian calendar and Latin digits, as the bot writes dates. */
 export function intlLocale(lang: Lang): string {
-  return `${lang}-u-ca-gregory-nu-latn`;
+  // British English: "3 June", day before month, as the bot writes dates.
+  return `${lang === "en" ? "en-GB" : lang}-u-ca-gregory-nu-latn`;
 }
 
 /** "97%", "97.5%": availability and confidence as the language writes percentages. */
@@ -68,7 +69,9 @@ export function formatPercent(ratio: number, lang: Lang): string {
 
 /** "3 Jun", "6月3日": a day on a chart axis or in alt text. */
 export function formatShortDate(ms: number, lang: Lang): string {
-  return new Intl.DateTimeFormat(intlLocale(lang), { day: "numeric", month: "short", timeZone: "UTC" }).format(
-    ms,
-  );
+  return new Intl.DateTimeFormat(intlLocale(lang), {
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+  }).format(ms);
 }

@@ -90,7 +90,7 @@ export const webRu: WebMessages = {
   "chart.legendNoData": "Нет данных",
   "chart.segment": "{status} с {start} по {end}",
   "chart.segmentNow": "{status} с {start} по сей день",
-  "chart.earlier": "более ранних отрезков не показано: {count}",
+  "chart.earlier": "Более ранних отрезков не показано: {count}",
   "chart.separator": "; ",
   "chart.alt": "{title}. {segments}. {availability}.",
 };

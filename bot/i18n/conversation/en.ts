@@ -11,6 +11,7 @@ export const conversationEn = {
   "command.status": "Is a service blocked? With evidence",
   "command.list": "Every service in a country, by category",
   "command.alternatives": "What works instead of a service",
+  "command.history": "The last 30 days as a chart, and dated history",
   "command.report": "Tell us a service does not work for you",
   "command.subscribe": "Get a message when a status changes",
   "command.unsubscribe": "Stop those messages",

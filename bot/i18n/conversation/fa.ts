@@ -11,6 +11,7 @@ export const conversationFa: ConversationMessages = {
   "command.status": "آیا سرویسی فیلتر است؟ همراه با شواهد",
   "command.list": "همهٔ سرویس‌های یک کشور، به تفکیک دسته",
   "command.alternatives": "به جای یک سرویس چه چیزی کار می‌کند",
+  "command.history": "نمودار ۳۰ روز گذشته و تاریخچهٔ تاریخ‌دار",
   "command.report": "گزارش اینکه سرویسی برای شما کار نمی‌کند",
   "command.subscribe": "پیام هنگام تغییر وضعیت",
   "command.unsubscribe": "لغو این پیام‌ها",

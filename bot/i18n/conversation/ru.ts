@@ -11,6 +11,7 @@ export const conversationRu: ConversationMessages = {
   "command.status": "Заблокирован ли сервис? С доказательствами",
   "command.list": "Все сервисы страны по категориям",
   "command.alternatives": "Чем заменить сервис",
+  "command.history": "График за 30 дней и история с датами",
   "command.report": "Сообщить, что сервис у вас не работает",
   "command.subscribe": "Сообщать, когда статус меняется",
   "command.unsubscribe": "Больше не сообщать",

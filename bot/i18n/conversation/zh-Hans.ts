@@ -9,6 +9,7 @@ export const conversationZhHans: ConversationMessages = {
   "command.status": "某个服务是否被封锁？附证据",
   "command.list": "按类别列出一个国家的所有服务",
   "command.alternatives": "有哪些可以替代的服务",
+  "command.history": "最近30天的图表和有日期的历史",
   "command.report": "告诉我们某个服务你用不了",
   "command.subscribe": "状态变化时给你发消息",
   "command.unsubscribe": "不再发送这类消息",

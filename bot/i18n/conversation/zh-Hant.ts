@@ -9,6 +9,7 @@ export const conversationZhHant: ConversationMessages = {
   "command.status": "某個服務是否遭封鎖？附證據",
   "command.list": "依類別列出一個國家的所有服務",
   "command.alternatives": "有哪些可以替代的服務",
+  "command.history": "最近30天的圖表和有日期的歷史",
   "command.report": "告訴我們某個服務你無法使用",
   "command.subscribe": "狀態改變時傳訊息給你",
   "command.unsubscribe": "不再傳送這類訊息",

@@ -38,113 +38,127 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 }
 
 describe.each(BACKENDS)("alerts across a crash: $kind store", (backend) => {
-  describe.skipIf(backend.skipReason !== undefined)(backend.skipReason ?? "lose nothing, repeat nothing", () => {
-    let url = "";
-    let namespace = "";
-    let server: BotApiServer;
-    const opened: Store[] = [];
+  describe.skipIf(backend.skipReason !== undefined)(
+    backend.skipReason ?? "lose nothing, repeat nothing",
+    () => {
+      let url = "";
+      let namespace = "";
+      let server: BotApiServer;
+      const opened: Store[] = [];
 
-    beforeAll(async () => {
-      url = await backend.start();
-    });
-    afterAll(async () => {
-      await backend.stop();
-    });
-    beforeEach(async () => {
-      namespace = freshNamespace();
-      server = await startBotApiServer(TOKEN);
-      server.onSend({ answer: (send) => (send.index >= ANSWERED ? { kind: "ok", delayMs: 1500 } : undefined) });
-      const store = await open();
-      for (const id of chatIds(SUBSCRIBERS)) await store.subscribe(id, CHATAPP_CN);
-      await queueChange(store, change(CHATAPP_CN, "blocked", "2026-11-21T08:00:00.000Z"));
-    });
-    afterEach(async () => {
-      await server.close();
-      for (const store of opened.splice(0)) await store.close().catch(() => {});
-    });
-
-    const open = async () => {
-      const store = await openStore(url, { namespace });
-      opened.push(store);
-      return store;
-    };
-
-    /** The second life: a new dispatcher on the same store finishes the job. */
-    const restartAndFinish = async () => {
-      server.clearSendRules();
-      const store = await open();
-      const { log, messages } = memoryLog();
-      const dispatcher = dispatcherFor(server, { store, kb: KB, log });
-      await dispatcher.start();
-      await dispatcher.idle();
-      await dispatcher.stop();
-      return { store, dispatcher, messages };
-    };
-
-    it("in process: the store connection dies with sends in flight", async () => {
-      const store = await open();
-      const first = dispatcherFor(server, { store, kb: KB, log: memoryLog().log }, {
-        config: { alertRateGlobal: 100 },
-        tuning: { maxInFlight: IN_FLIGHT },
+      beforeAll(async () => {
+        url = await backend.start();
       });
-      await first.start();
-      await until(() => server.sends.length >= ANSWERED + IN_FLIGHT, "the sends in flight");
-      await sleep(100);
-      // The crash: from here on this dispatcher can write nothing, and it claims nothing more.
-      await store.close();
-      expect(server.sends).toHaveLength(ANSWERED + IN_FLIGHT);
-
-      const second = await restartAndFinish();
-      await first.stop();
-
-      const byChat = acceptedByChat(server.sends);
-      expect(byChat.size).toBe(SUBSCRIBERS);
-      expect([...byChat.values()].every((sends) => sends.length === 1)).toBe(true);
-      expect(server.sends).toHaveLength(SUBSCRIBERS);
-      expect(second.dispatcher.stats).toMatchObject({
-        unconfirmed: IN_FLIGHT,
-        sent: SUBSCRIBERS - ANSWERED - IN_FLIGHT,
+      afterAll(async () => {
+        await backend.stop();
       });
-      expect(second.messages("deliveries interrupted by a crash presumed delivered, not resent")).toHaveLength(1);
-      expect(await second.store.openDeliveryJobs()).toEqual([]);
-      expect(await second.store.pendingChanges()).toEqual([]);
-    });
-
-    it.skipIf(!BUILT)("another process: SIGKILL mid-fan-out", async () => {
-      const child = spawn(process.execPath, [
-        WORKER,
-        url,
-        namespace,
-        server.apiRoot,
-        TOKEN,
-        fixturePath("kb-mini"),
-        String(IN_FLIGHT),
-      ]);
-      let stderr = "";
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
+      beforeEach(async () => {
+        namespace = freshNamespace();
+        server = await startBotApiServer(TOKEN);
+        server.onSend({
+          answer: (send) => (send.index >= ANSWERED ? { kind: "ok", delayMs: 1500 } : undefined),
+        });
+        const store = await open();
+        for (const id of chatIds(SUBSCRIBERS)) await store.subscribe(id, CHATAPP_CN);
+        await queueChange(store, change(CHATAPP_CN, "blocked", "2026-11-21T08:00:00.000Z"));
       });
-      try {
-        await until(() => server.sends.length >= ANSWERED + IN_FLIGHT, `the sends in flight (worker: ${stderr})`);
-        // Quiet: every slot is taken by a held send, so nothing is being claimed when the kill lands.
-        await sleep(200);
+      afterEach(async () => {
+        await server.close();
+        for (const store of opened.splice(0)) await store.close().catch(() => {});
+      });
+
+      const open = async () => {
+        const store = await openStore(url, { namespace });
+        opened.push(store);
+        return store;
+      };
+
+      /** The second life: a new dispatcher on the same store finishes the job. */
+      const restartAndFinish = async () => {
+        server.clearSendRules();
+        const store = await open();
+        const { log, messages } = memoryLog();
+        const dispatcher = dispatcherFor(server, { store, kb: KB, log });
+        await dispatcher.start();
+        await dispatcher.idle();
+        await dispatcher.stop();
+        return { store, dispatcher, messages };
+      };
+
+      it("in process: the store connection dies with sends in flight", async () => {
+        const store = await open();
+        const first = dispatcherFor(
+          server,
+          { store, kb: KB, log: memoryLog().log },
+          {
+            config: { alertRateGlobal: 100 },
+            tuning: { maxInFlight: IN_FLIGHT },
+          },
+        );
+        await first.start();
+        await until(() => server.sends.length >= ANSWERED + IN_FLIGHT, "the sends in flight");
+        await sleep(100);
+        // The crash: from here on this dispatcher can write nothing, and it claims nothing more.
+        await store.close();
         expect(server.sends).toHaveLength(ANSWERED + IN_FLIGHT);
-      } finally {
-        child.kill("SIGKILL");
-        if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
-      }
-      expect(child.signalCode).toBe("SIGKILL");
 
-      const second = await restartAndFinish();
+        const second = await restartAndFinish();
+        await first.stop();
 
-      const byChat = acceptedByChat(server.sends);
-      expect(byChat.size).toBe(SUBSCRIBERS);
-      expect([...byChat.values()].every((sends) => sends.length === 1)).toBe(true);
-      expect(server.sends).toHaveLength(SUBSCRIBERS);
-      expect(second.dispatcher.stats).toMatchObject({
-        unconfirmed: IN_FLIGHT,
-        sent: SUBSCRIBERS - ANSWERED - IN_FLIGHT,
+        const byChat = acceptedByChat(server.sends);
+        expect(byChat.size).toBe(SUBSCRIBERS);
+        expect([...byChat.values()].every((sends) => sends.length === 1)).toBe(true);
+        expect(server.sends).toHaveLength(SUBSCRIBERS);
+        expect(second.dispatcher.stats).toMatchObject({
+          unconfirmed: IN_FLIGHT,
+          sent: SUBSCRIBERS - ANSWERED - IN_FLIGHT,
+        });
+        expect(
+          second.messages("deliveries interrupted by a crash presumed delivered, not resent"),
+        ).toHaveLength(1);
+        expect(await second.store.openDeliveryJobs()).toEqual([]);
+        expect(await second.store.pendingChanges()).toEqual([]);
       });
-    });
-  });
+
+      it.skipIf(!BUILT)("another process: SIGKILL mid-fan-out", async () => {
+        const child = spawn(process.execPath, [
+          WORKER,
+          url,
+          namespace,
+          server.apiRoot,
+          TOKEN,
+          fixturePath("kb-mini"),
+          String(IN_FLIGHT),
+        ]);
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        try {
+          await until(
+            () => server.sends.length >= ANSWERED + IN_FLIGHT,
+            `the sends in flight (worker: ${stderr})`,
+          );
+          // Quiet: every slot is taken by a held send, so nothing is being claimed when the kill lands.
+          await sleep(200);
+          expect(server.sends).toHaveLength(ANSWERED + IN_FLIGHT);
+        } finally {
+          child.kill("SIGKILL");
+          if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
+        }
+        expect(child.signalCode).toBe("SIGKILL");
+
+        const second = await restartAndFinish();
+
+        const byChat = acceptedByChat(server.sends);
+        expect(byChat.size).toBe(SUBSCRIBERS);
+        expect([...byChat.values()].every((sends) => sends.length === 1)).toBe(true);
+        expect(server.sends).toHaveLength(SUBSCRIBERS);
+        expect(second.dispatcher.stats).toMatchObject({
+          unconfirmed: IN_FLIGHT,
+          sent: SUBSCRIBERS - ANSWERED - IN_FLIGHT,
+        });
+      });
+    },
+  );
 });

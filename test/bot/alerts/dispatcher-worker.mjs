@@ -16,10 +16,18 @@ try {
   ]);
 } catch (error) {
   if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
-  console.error("dispatcher-worker: dist/ is missing: build first with `npm run build` (vitest's global setup does).");
+  console.error(
+    "dispatcher-worker: dist/ is missing: build first with `npm run build` (vitest's global setup does).",
+  );
   process.exit(2);
 }
-const [{ createAlertDispatcher }, { telegrafSender }, { openStore }, { loadKnowledgeBase }, { createLogger }] = modules;
+const [
+  { createAlertDispatcher },
+  { telegrafSender },
+  { openStore },
+  { loadKnowledgeBase },
+  { createLogger },
+] = modules;
 const { Telegram } = await import("telegraf");
 
 const [url, namespace, apiRoot, token, kbDir, maxInFlight] = process.argv.slice(2);
@@ -28,7 +36,13 @@ const dispatcher = createAlertDispatcher({
   store,
   kb: loadKnowledgeBase(kbDir),
   telegram: telegrafSender(new Telegram(token, { apiRoot })),
-  config: { alertRateGlobal: 100, alertRatePrivate: 1, alertRateGroup: 20, alertPaidBroadcast: false, digestHour: 8 },
+  config: {
+    alertRateGlobal: 100,
+    alertRatePrivate: 1,
+    alertRateGroup: 20,
+    alertPaidBroadcast: false,
+    digestHour: 8,
+  },
   log: createLogger({ level: "silent" }),
   tuning: { maxInFlight: Number(maxInFlight), sendTimeoutMs: 30_000 },
 });

@@ -13,7 +13,10 @@ const always = () => 1;
 
 describe("decide", () => {
   it("counts a message delivered only when Telegram answered ok", () => {
-    expect(decide({ ok: true, message_id: 7 }, 1, NOW, DEFAULT_RETRY)).toEqual({ kind: "sent", messageId: 7 });
+    expect(decide({ ok: true, message_id: 7 }, 1, NOW, DEFAULT_RETRY)).toEqual({
+      kind: "sent",
+      messageId: 7,
+    });
   });
 
   it("waits exactly retry_after on a 429, and gives up only after many", () => {
@@ -61,14 +64,18 @@ describe("decide", () => {
       kind: "retry",
       notBefore: NOW + 2000,
     });
-    expect(decide(refused(500, "Internal"), DEFAULT_RETRY.maxAttempts, NOW, DEFAULT_RETRY).kind).toBe("failed");
+    expect(decide(refused(500, "Internal"), DEFAULT_RETRY.maxAttempts, NOW, DEFAULT_RETRY).kind).toBe(
+      "failed",
+    );
   });
 });
 
 describe("backOff", () => {
   it("doubles per attempt up to the cap, jittered between half and all of it", () => {
     const policy = { ...DEFAULT_RETRY, baseMs: 1000, maxMs: 10_000 };
-    expect([1, 2, 3, 4, 5, 6].map((n) => backOff(n, policy, always))).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backOff(n, policy, always))).toEqual([
+      1000, 2000, 4000, 8000, 10_000, 10_000,
+    ]);
     expect(backOff(3, policy, () => 0)).toBe(2000);
   });
 });

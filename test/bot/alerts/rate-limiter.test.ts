@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AlertRateLimiter,
+  ARRIVAL_HEADROOM_MS,
   isGroupChat,
   Pacer,
   paceBurst,
@@ -50,7 +51,8 @@ describe("WindowBucket", () => {
         takes.push(t);
       }
     }
-    for (const start of takes) expect(takes.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(5);
+    for (const start of takes)
+      expect(takes.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(5);
     // And it is not stingy: 5 per second over 10 seconds.
     expect(takes.length).toBeGreaterThanOrEqual(49);
   });
@@ -89,13 +91,16 @@ describe("Pacer", () => {
     expect(() => pacer.take(145)).toThrow(RangeError);
   });
 
-  it("allows 20 ms worth of catch-up to the overall pace, at least one send", () => {
-    expect([1, 30, 100, 1000].map(paceBurst)).toEqual([1, 1, 2, 20]);
+  it("allows 20 ms worth of catch-up to the overall pace, at least two sends", () => {
+    expect([1, 30, 100, 300, 1000].map(paceBurst)).toEqual([2, 2, 2, 6, 20]);
   });
 });
 
 describe("AlertRateLimiter", () => {
   const rates = { globalPerSecond: 30, privatePerSecond: 1, groupPerMinute: 20 };
+  // Every window is a second (or minute) plus the headroom for arrival jitter.
+  const SECOND = 1000 + ARRIVAL_HEADROOM_MS;
+  const MINUTE = 60_000 + ARRIVAL_HEADROOM_MS;
 
   it("tells private chats from groups and channels by the sign of the id", () => {
     expect(isGroupChat("123")).toBe(false);
@@ -108,61 +113,79 @@ describe("AlertRateLimiter", () => {
     const limiter = new AlertRateLimiter(rates, time.now);
     const chats = Array.from({ length: 91 }, (_, n) => String(n + 1));
     const at = drain(limiter, time, chats);
-    at.forEach((t, n) => {
-      expect(t).toBeCloseTo((n * 1000) / 30, 6);
+    const pace = SECOND / 30;
+    // Two at once (the catch-up allowance), then one per pace until the window is full.
+    [0, 0, pace, 2 * pace].forEach((t, n) => {
+      expect(at[n]).toBeCloseTo(t, 6);
     });
-    expect(at[30]).toBeCloseTo(1000, 6);
-    expect(at[90]).toBeCloseTo(3000, 6);
-    for (const start of at) expect(at.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(30);
+    expect(at[30]).toBeCloseTo(SECOND, 6);
+    expect(at[60]).toBeCloseTo(2 * SECOND, 6);
+    expect(at[90]).toBeCloseTo(3 * SECOND, 6);
+    for (const start of at) expect(at.filter((t) => t >= start && t < start + SECOND).length).toBeLessThanOrEqual(30);
   });
 
   it("holds one private chat to one message a second, without holding anyone else", () => {
     const time = clock();
     const limiter = new AlertRateLimiter(rates, time.now);
     limiter.take("7");
-    expect(limiter.check("7")).toEqual({ waitMs: 1000, limitedBy: "chat" });
+    expect(limiter.check("7")).toEqual({ waitMs: SECOND, limitedBy: "chat" });
     time.advance(400);
     expect(limiter.check("8")).toEqual({ waitMs: 0, limitedBy: null });
-    expect(limiter.check("7")).toEqual({ waitMs: 600, limitedBy: "chat" });
-    expect(drain(limiter, time, ["7", "7", "7"])).toEqual([1000, 2000, 3000]);
+    expect(limiter.check("7")).toEqual({ waitMs: SECOND - 400, limitedBy: "chat" });
+    expect(drain(limiter, time, ["7", "7", "7"])).toEqual([SECOND, 2 * SECOND, 3 * SECOND]);
   });
 
   it("holds a group to 20 a minute, and to one a second like any chat", () => {
     const time = clock();
     const limiter = new AlertRateLimiter(rates, time.now);
-    const at = drain(limiter, time, Array.from({ length: 22 }, () => "-100"));
-    expect(at.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, n) => n * 1000));
-    // The 21st waits for the first token of the minute to come back, 60 s after it was spent.
-    expect(at[20]).toBe(60_000);
-    expect(at[21]).toBe(61_000);
+    const at = drain(
+      limiter,
+      time,
+      Array.from({ length: 22 }, () => "-100"),
+    );
+    expect(at.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, n) => n * SECOND));
+    // The 21st waits for the first token of the minute to come back, a minute after it was spent.
+    expect(at[20]).toBe(MINUTE);
+    expect(at[21]).toBe(MINUTE + SECOND);
   });
 
   it("reports the chat's own limit first, so a held chat does not stall the others", () => {
     const time = clock();
     const limiter = new AlertRateLimiter({ ...rates, globalPerSecond: 2 }, time.now);
     limiter.take("1");
-    expect(limiter.check("1")).toEqual({ waitMs: 1000, limitedBy: "chat" });
-    expect(limiter.check("2")).toEqual({ waitMs: 500, limitedBy: "global" });
-    expect(() => limiter.take("2")).toThrow(RangeError);
-    time.advance(500);
     limiter.take("2");
-    expect(limiter.check("3")).toEqual({ waitMs: 500, limitedBy: "global" });
+    expect(limiter.check("1")).toEqual({ waitMs: SECOND, limitedBy: "chat" });
+    expect(limiter.check("3")).toEqual({ waitMs: SECOND, limitedBy: "global" });
+    expect(() => limiter.take("3")).toThrow(RangeError);
+    time.advance(SECOND);
+    limiter.take("3");
+    limiter.take("4");
+    expect(limiter.check("5")).toEqual({ waitMs: SECOND, limitedBy: "global" });
   });
 
   it("goes up to 1000 a second with paid broadcast", () => {
     const time = clock();
     const limiter = new AlertRateLimiter({ ...rates, globalPerSecond: 1000 }, time.now);
-    const at = drain(limiter, time, Array.from({ length: 2500 }, (_, n) => String(n + 1)));
-    // 20 at once, then one a millisecond.
-    expect(at.slice(0, 21)).toEqual([...Array.from({ length: 20 }, () => 0), 1]);
-    expect(at.filter((t) => t < 1000)).toHaveLength(1000);
-    expect(at.filter((t) => t >= 1000 && t < 2000)).toHaveLength(1000);
+    const at = drain(
+      limiter,
+      time,
+      Array.from({ length: 2500 }, (_, n) => String(n + 1)),
+    );
+    // 20 at once, then one every 1.03 ms: 1000 in each window of 1030 ms, none more.
+    expect(at.slice(0, 20)).toEqual(Array.from({ length: 20 }, () => 0));
+    expect(at[20]).toBeCloseTo(SECOND / 1000, 6);
+    expect(at.filter((t) => t < SECOND)).toHaveLength(1000);
+    expect(at.filter((t) => t >= SECOND && t < 2 * SECOND)).toHaveLength(1000);
   });
 
   it("forgets chats whose limits have passed, so memory follows recent traffic only", () => {
     const time = clock();
     const limiter = new AlertRateLimiter({ ...rates, globalPerSecond: 1000 }, time.now);
-    drain(limiter, time, Array.from({ length: 999 }, (_, n) => String(n + 1)));
+    drain(
+      limiter,
+      time,
+      Array.from({ length: 999 }, (_, n) => String(n + 1)),
+    );
     expect(limiter.trackedChats).toBe(999);
     time.advance(5000);
     limiter.take("100000");

@@ -157,7 +157,12 @@ describe("renderAlert", () => {
   });
 
   it("isolates a Latin service name in a Persian headline, so the line stays right to left", () => {
-    const latin: StatusChange = { ...partial, target: { service: "safechat", country: "CN" }, from: null, features: [] };
+    const latin: StatusChange = {
+      ...partial,
+      target: { service: "safechat", country: "CN" },
+      from: null,
+      features: [],
+    };
     const text = renderAlert(kb, { change: latin, alternatives: [], circumvention: [] }, "fa");
     expect(text).toBe(
       [
@@ -230,7 +235,11 @@ describe("renderDigest", () => {
   });
 
   it("leaves out the oldest changes, and counts them, when they do not fit in one message", () => {
-    const changes = Array.from({ length: 5 }, (_, n) => ({ ...blocked, id: `c${n}`, since: `2026-11-2${n}T09:00:00.000Z` }));
+    const changes = Array.from({ length: 5 }, (_, n) => ({
+      ...blocked,
+      id: `c${n}`,
+      since: `2026-11-2${n}T09:00:00.000Z`,
+    }));
     const text = renderDigest(kb, changes, "en", 300);
     expect(text).toBe(
       [

@@ -1,7 +1,11 @@
 import { Telegram } from "telegraf";
 import type { StatusChange } from "../../../analysis/status-engine.js";
 import type { FeatureStatus, ServiceStatusValue, Target } from "../../../analysis/types.js";
-import { type AlertDispatcher, createAlertDispatcher, type DispatcherTuning } from "../../../bot/alerts/dispatcher.js";
+import {
+  type AlertDispatcher,
+  createAlertDispatcher,
+  type DispatcherTuning,
+} from "../../../bot/alerts/dispatcher.js";
 import { telegrafSender } from "../../../bot/alerts/telegram-sender.js";
 import type { Logger } from "../../../core/log.js";
 import type { KnowledgeBase } from "../../../kb/knowledge-base.js";

@@ -76,6 +76,21 @@ describe("telegrafSender", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
 
+  it("runs against a loopback server on a fixed port as on an ephemeral one", async () => {
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+    const { port } = free.address() as { port: number };
+    await new Promise((resolve) => free.close(resolve));
+    const fixed = await startBotApiServer(TOKEN, { port });
+    try {
+      expect(fixed.apiRoot).toBe(`http://127.0.0.1:${port}`);
+      const onFixed = telegrafSender(new Telegram(TOKEN, { apiRoot: fixed.apiRoot }));
+      expect(await onFixed.sendMessage("3", "x", options)).toEqual({ ok: true, message_id: 1 });
+    } finally {
+      await fixed.close();
+    }
+  });
+
   it("reports a refused connection without the token", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
@@ -83,7 +98,12 @@ describe("telegrafSender", () => {
     await new Promise((resolve) => closed.close(resolve));
     const nowhere = telegrafSender(new Telegram(TOKEN, { apiRoot: `http://127.0.0.1:${port}` }));
     const result = await nowhere.sendMessage("1", "x", options);
-    expect(result).toEqual({ ok: false, error_code: NO_ANSWER, description: "no answer: ECONNREFUSED", parameters: {} });
+    expect(result).toEqual({
+      ok: false,
+      error_code: NO_ANSWER,
+      description: "no answer: ECONNREFUSED",
+      parameters: {},
+    });
     expect(JSON.stringify(result)).not.toContain(TOKEN.split(":")[1]);
   });
 });

@@ -1,0 +1,124 @@
+import { once } from "node:events";
+import { createServer, type RequestListener, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Worker } from "node:worker_threads";
+import { Telegraf } from "telegraf";
+import { createTelegramBot } from "../bot/telegram.js";
+import { createLogger } from "../core/log.js";
+import { loadKnowledgeBase } from "../kb/load.js";
+import { openStore } from "../store/open.js";
+import type {
+  LatencyRun,
+  LatencySamples,
+  LatencyWorkerData,
+  LatencyWorkerReady,
+} from "./bot-latency-worker.js";
+import type { Figure } from "./probe-cycle.js";
+
+// Question to sendMessage on loopback: the bot (createTelegramBot, memory store, the shipped knowledge base,
+// its default rate limits) against a bare telegraf echo bot, measured the same way in the same run. Both
+// get each update through the same transport, an HTTP webhook on 127.0.0.1 (telegraf's webhookCallback,
+// webhookReply off as the bot uses it), and answer through the same loopback Bot API server, which runs with
+// the timing on a thread of its own. The target: our p50 and p99 within 1.5× the echo bot's.
+
+export interface BotLatencyBenchOptions {
+  rounds: number;
+  warmup: number;
+}
+
+export const DEFAULT_BOT_LATENCY_BENCH: BotLatencyBenchOptions = { rounds: 1000, warmup: 300 };
+
+const TOKEN = "123456789:AAHbenchbenchbenchbenchbenchbench00";
+const TARGET_RATIO = 1.5;
+
+/** One question in each language the bot speaks, asked in turn. */
+const QUESTIONS: LatencyRun["questions"] = [
+  { text: "is whatsapp blocked in china", languageCode: "en" },
+  { text: "微信在中国被封了吗", languageCode: "zh-hans" },
+  { text: "Telegram 在中國能用嗎", languageCode: "zh-TW" },
+  { text: "ватсап заблокирован в китае?", languageCode: "ru" },
+  { text: "آیا تلگرام در ایران فیلتر است", languageCode: "fa" },
+];
+
+async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
+}
+
+/** Nearest-rank percentile. */
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+export async function runBotLatencyBench(options: BotLatencyBenchOptions): Promise<Figure[]> {
+  const worker = new Worker(new URL("./bot-latency-worker.js", import.meta.url), {
+    workerData: { token: TOKEN } satisfies LatencyWorkerData,
+  });
+  const [{ apiRoot }] = (await once(worker, "message")) as [LatencyWorkerReady];
+  const store = await openStore("memory:");
+  const servers: Server[] = [];
+  try {
+    const ours = createTelegramBot({
+      token: TOKEN,
+      apiRoot,
+      context: { kb: loadKnowledgeBase(), store, defaultCountry: "CN" },
+      log: createLogger({ level: "silent" }),
+    });
+    const echo = new Telegraf(TOKEN, { telegram: { apiRoot, webhookReply: false } });
+    echo.on("text", (ctx) => ctx.reply(ctx.message.text));
+
+    const hooks: Record<string, string> = {};
+    for (const [label, bot] of [
+      ["echo", echo],
+      ["isblocked", ours],
+    ] as const) {
+      const { server, url } = await listen(bot.webhookCallback("/hook"));
+      servers.push(server);
+      hooks[label] = url;
+    }
+    const spec: LatencyRun = { hooks, questions: QUESTIONS, rounds: options.rounds, warmup: options.warmup };
+    worker.postMessage(spec);
+    const [reply] = (await once(worker, "message")) as [{ samples?: LatencySamples; error?: string }];
+    if (!reply.samples) throw new Error(`latency bench failed: ${reply.error}`);
+    return figures(reply.samples, options.rounds);
+  } finally {
+    for (const server of servers) {
+      server.closeAllConnections();
+      server.close();
+    }
+    worker.postMessage("close");
+    await once(worker, "message");
+    await worker.terminate();
+    await store.close();
+  }
+}
+
+function figures(samples: LatencySamples, rounds: number): Figure[] {
+  const sorted = (label: string) => [...(samples[label] ?? [])].sort((a, b) => a - b);
+  const echo = sorted("echo");
+  const ours = sorted("isblocked");
+  const label = `bot latency (${rounds} questions, webhook → sendMessage)`;
+  const stat = (name: string, values: number[], p: number): Figure => ({
+    figure: `${label}: ${name} p${p}`,
+    value: percentile(values, p),
+    target: null,
+    unit: "ms",
+  });
+  const ratio = (p: number): Figure => ({
+    figure: `${label}: isblocked / echo bot, p${p}`,
+    value: percentile(ours, p) / percentile(echo, p),
+    target: TARGET_RATIO,
+    unit: "×",
+  });
+  return [
+    stat("echo bot", echo, 50),
+    stat("echo bot", echo, 99),
+    stat("isblocked", ours, 50),
+    stat("isblocked", ours, 99),
+    ratio(50),
+    ratio(99),
+  ];
+}

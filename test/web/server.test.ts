@@ -1,0 +1,278 @@
+import { Telegraf } from "telegraf";
+import { afterEach, describe, expect, it } from "vitest";
+import { CHART_HEIGHT, CHART_WIDTH, PNG_SCALE } from "../../charts/timeline-chart.js";
+import { createLogger } from "../../core/log.js";
+import { createMetrics } from "../../core/metrics.js";
+import { openStore } from "../../store/open.js";
+import { type Store, StoreError } from "../../store/types.js";
+import { READY_TIMEOUT_MS } from "../../web/routes/health.js";
+import { createWebServer } from "../../web/server.js";
+import { miniKb } from "../helpers.js";
+import { decodePng } from "../support/png.js";
+import { NOW, type RunningServer, seedTarget, startSeededServer } from "./seed.js";
+
+// The server around the routes: health and readiness, /metrics, pages and their headers, errors, and
+// the mount the Telegram webhook shares the port through. Loopback only.
+
+let running: RunningServer | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+const seeded = () => [seedTarget("chatapp", "CN", [[10, "blocked"]], { mechanism: "dns" })];
+
+/** The store with some methods replaced: one that fails, or one that never answers. */
+function brokenStore(store: Store, methods: Partial<Record<keyof Store, () => Promise<never>>>): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const replacement = methods[property as keyof Store];
+      if (replacement) return replacement;
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+describe("health", () => {
+  it("/healthz: the process is up", async () => {
+    running = await startSeededServer(miniKb(), []);
+    const response = await fetch(`${running.base}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok" });
+  });
+
+  it("/readyz: ready when the store answers and the knowledge base is loaded", async () => {
+    running = await startSeededServer(miniKb(), []);
+    const response = await fetch(`${running.base}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: "ready",
+      checks: { store: "ok", knowledgeBase: "ok" },
+      store: "memory",
+      services: 4,
+    });
+  });
+
+  it("/readyz: 503 when the store fails", async () => {
+    const store = await openStore("memory:");
+    const failing = brokenStore(store, { getStatus: () => Promise.reject(new StoreError("store down")) });
+    running = await startSeededServer(miniKb(), [], { store: failing });
+    const response = await fetch(`${running.base}/readyz`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      status: "not ready",
+      checks: { store: "failed: StoreError", knowledgeBase: "ok" },
+    });
+    // Liveness does not depend on the store.
+    expect((await fetch(`${running.base}/healthz`)).status).toBe(200);
+  });
+
+  it("/readyz: 503 when the store does not answer in time", async () => {
+    const store = await openStore("memory:");
+    const hanging = brokenStore(store, { getStatus: () => new Promise<never>(() => {}) });
+    running = await startSeededServer(miniKb(), [], { store: hanging });
+    const started = Date.now();
+    const response = await fetch(`${running.base}/readyz`);
+    expect(response.status).toBe(503);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(READY_TIMEOUT_MS - 50);
+  });
+});
+
+describe("/metrics", () => {
+  it("exposes the registry in the Prometheus text format, requests counted by route and code", async () => {
+    running = await startSeededServer(miniKb(), []);
+    await fetch(`${running.base}/healthz`);
+    await fetch(`${running.base}/nowhere`);
+    const response = await fetch(`${running.base}/metrics`);
+    expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+    const text = await response.text();
+    expect(text).toContain("# TYPE isblocked_probes_total counter\nisblocked_probes_total 0\n");
+    expect(text).toContain('isblocked_probe_failures_total{mechanism="tls"} 0');
+    expect(text).toContain("# TYPE isblocked_update_duration_seconds histogram");
+    expect(text).toContain('isblocked_http_requests_total{route="healthz",code="200"} 1');
+    expect(text).toContain('isblocked_http_requests_total{route="not_found",code="404"} 1');
+  });
+});
+
+describe("pages", () => {
+  it("serves the board as HTML with a strict CSP, in the Accept-Language when no ?lang=", async () => {
+    running = await startSeededServer(miniKb(), seeded());
+    const response = await fetch(`${running.base}/`, { headers: { "accept-language": "fa-IR,fa;q=0.9" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(response.headers.get("vary")).toBe("Accept-Language");
+    expect(response.headers.get("content-security-policy")).toMatch(
+      /^default-src 'none'; style-src 'sha256-[^']+'; img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'$/,
+    );
+    const page = await response.text();
+    expect(page).toContain('<html lang="fa" dir="rtl">');
+    expect(page).toContain("<h1>تابلوی وضعیت</h1>");
+    const explicit = await fetch(`${running.base}/?lang=ru`, { headers: { "accept-language": "fa" } });
+    expect(explicit.headers.get("vary")).toBeNull();
+    expect(await explicit.text()).toContain('<html lang="ru" dir="ltr">');
+  });
+
+  it("shows one country with ?country=", async () => {
+    running = await startSeededServer(miniKb(), seeded());
+    const page = await (await fetch(`${running.base}/?country=DE&lang=en`)).text();
+    expect(page).toContain('data-country="DE"');
+    expect(page).not.toContain('data-country="CN"');
+    expect(page).toContain('<a href="/?country=DE&amp;lang=zh-Hans" lang="zh-Hans"');
+  });
+
+  it("serves service pages in any case of the country code; unknown ones are a 404 page", async () => {
+    running = await startSeededServer(miniKb(), seeded());
+    const page = await fetch(`${running.base}/s/chatapp/cn?lang=en`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<h1>ChatApp in China</h1>");
+    const missing = await fetch(`${running.base}/s/nosuch/CN?lang=zh-Hant`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain("<h1>找不到頁面</h1>");
+    expect((await fetch(`${running.base}/s/%E0%A4%A/CN`)).status).toBe(404);
+  });
+
+  it("serves the chart PNG", async () => {
+    running = await startSeededServer(miniKb(), seeded());
+    const response = await fetch(`${running.base}/s/chatapp/CN/chart.png?lang=fa`);
+    expect(response.headers.get("content-type")).toBe("image/png");
+    const png = decodePng(Buffer.from(await response.arrayBuffer()));
+    expect([png.width, png.height]).toEqual([CHART_WIDTH * PNG_SCALE, CHART_HEIGHT * PNG_SCALE]);
+  });
+
+  it("answers HEAD without a body", async () => {
+    running = await startSeededServer(miniKb(), seeded());
+    const response = await fetch(`${running.base}/?lang=en`, { method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get("content-length"))).toBeGreaterThan(1000);
+    expect(await response.text()).toBe("");
+  });
+
+  it("a store failure is a 500 page, and a JSON 503 on the API", async () => {
+    const store = await openStore("memory:");
+    const failing = brokenStore(store, {
+      listStatuses: () => Promise.reject(new StoreError("store down")),
+      getStatus: () => Promise.reject(new StoreError("store down")),
+    });
+    running = await startSeededServer(miniKb(), [], { store: failing });
+    const page = await fetch(`${running.base}/?lang=en`);
+    expect(page.status).toBe(500);
+    expect(await page.text()).toContain("<h1>Something went wrong</h1>");
+    const api = await fetch(`${running.base}/api/v1/status?country=CN`);
+    expect(api.status).toBe(503);
+    expect(await api.json()).toEqual({
+      error: "unavailable",
+      message: "the store did not answer; try again shortly",
+    });
+  });
+});
+
+describe("mounts: the Telegram webhook on the same port", () => {
+  const TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+  const update = {
+    update_id: 1,
+    message: { message_id: 1, date: 0, chat: { id: 42, type: "private" }, text: "hi" },
+  };
+
+  function webhookBot(seen: string[]) {
+    const bot = new Telegraf(TOKEN);
+    // Known already, so telegraf never calls getMe: nothing leaves this machine.
+    bot.botInfo = {
+      id: 123456789,
+      is_bot: true,
+      first_name: "isblocked",
+      username: "isblocked_test_bot",
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+    };
+    bot.on("message", (ctx) => {
+      if ("text" in ctx.message) seen.push(ctx.message.text);
+    });
+    return bot;
+  }
+
+  it("hands webhook posts with the right secret to telegraf; everything else falls through", async () => {
+    const seen: string[] = [];
+    const bot = webhookBot(seen);
+    running = await startSeededServer(miniKb(), [], {
+      extraRoutes: [
+        { path: "/tg/hook", handler: bot.webhookCallback("/tg/hook", { secretToken: "s3cret" }) },
+      ],
+    });
+    const post = (secret: string) =>
+      fetch(`${running?.base}/tg/hook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+        body: JSON.stringify(update),
+      });
+    expect((await post("s3cret")).status).toBe(200);
+    expect(seen).toEqual(["hi"]);
+    expect((await post("wrong")).status).toBe(404);
+    expect((await fetch(`${running.base}/tg/hook`)).status).toBe(404);
+    expect(seen).toEqual(["hi"]);
+    // The rest of the site is untouched.
+    expect((await fetch(`${running.base}/healthz`)).status).toBe(200);
+  });
+
+  it("can be mounted after the server started", async () => {
+    running = await startSeededServer(miniKb(), []);
+    running.server.mount({
+      path: "/late",
+      handler: (_req, res) => {
+        res.writeHead(204).end();
+      },
+    });
+    expect((await fetch(`${running.base}/late`, { method: "POST" })).status).toBe(204);
+  });
+
+  it("a handler that throws is a 500, not a crash", async () => {
+    running = await startSeededServer(miniKb(), [], {
+      extraRoutes: [
+        {
+          path: "/boom",
+          handler: () => {
+            throw new Error("boom");
+          },
+        },
+      ],
+    });
+    expect((await fetch(`${running.base}/boom`, { method: "POST" })).status).toBe(500);
+    expect((await fetch(`${running.base}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("lifecycle", () => {
+  it("listens on a free port and closes with connections still open", async () => {
+    const store = await openStore("memory:");
+    const server = createWebServer({
+      store,
+      kb: miniKb(),
+      metrics: createMetrics(),
+      log: createLogger({ level: "silent" }),
+      now: () => NOW,
+    });
+    const port = await server.listen(0, "127.0.0.1");
+    expect(port).toBeGreaterThan(0);
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`, { keepalive: true });
+    expect(response.status).toBe(200);
+    await server.close();
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    await server.close(); // twice is fine
+    await store.close();
+  });
+
+  it("rejects when the port is taken", async () => {
+    running = await startSeededServer(miniKb(), []);
+    const store = await openStore("memory:");
+    const second = createWebServer({
+      store,
+      kb: miniKb(),
+      metrics: createMetrics(),
+      log: createLogger({ level: "silent" }),
+    });
+    const port = Number(new URL(running.base).port);
+    await expect(second.listen(port, "127.0.0.1")).rejects.toThrow(/EADDRINUSE/);
+    await store.close();
+  });
+});

@@ -1,0 +1,138 @@
+import type { ServiceStatusValue } from "../../analysis/types.js";
+import { placeName, serviceName } from "../../bot/render.js";
+import type { KnowledgeBase } from "../../kb/knowledge-base.js";
+import type { Lang } from "../../kb/schema.js";
+import { formatPercent, formatShortDate, intlLocale, wt } from "../i18n/index.js";
+import { html, type SafeHtml } from "./html.js";
+import { hrefIn, servicePath, statusBadge, statusLabel } from "./layout.js";
+import type { ShownStatus } from "./palette.js";
+
+// GET /: every country with measurements, each a table of its services by status, worst first, with the
+// share of the last 30 days it was accessible and when it was last checked. Pure: the route loads the
+// model, this turns it into HTML.
+
+export interface BoardRow {
+  service: string;
+  status: ServiceStatusValue;
+  checkedAt: string;
+  /** Accessible share of the measured time in the last 30 days; null: no data. */
+  availability: number | null;
+}
+
+export interface BoardCountry {
+  code: string;
+  rows: BoardRow[];
+  /** Services of the knowledge base with no status in this country. */
+  unmeasured: string[];
+}
+
+export interface BoardModel {
+  countries: BoardCountry[];
+  /** Every country the board can show, for the country links. */
+  allCountries: string[];
+}
+
+/** Worst first: what people most need to know leads the table and the counts. */
+export const SEVERITY: readonly ShownStatus[] = [
+  "blocked",
+  "partial",
+  "outage",
+  "unknown",
+  "accessible",
+  "none",
+];
+
+export function countStatuses(country: BoardCountry): { status: ShownStatus; count: number }[] {
+  const counts = SEVERITY.map((status) => ({
+    status,
+    count:
+      status === "none" ? country.unmeasured.length : country.rows.filter((r) => r.status === status).length,
+  }));
+  return counts.filter((c) => c.count > 0);
+}
+
+/** "30 Jun 12:05 UTC": compact enough for a table cell on a phone. */
+export function formatCheckedAt(iso: string, lang: Lang): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const time = new Intl.DateTimeFormat(intlLocale(lang), {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: "UTC",
+  }).format(ms);
+  return `${formatShortDate(ms, lang)} ${time} UTC`;
+}
+
+function sortRows(kb: KnowledgeBase, rows: readonly BoardRow[], lang: Lang): BoardRow[] {
+  const collator = new Intl.Collator(lang);
+  return [...rows].sort(
+    (a, b) =>
+      SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status) ||
+      collator.compare(serviceName(kb, a.service, lang), serviceName(kb, b.service, lang)),
+  );
+}
+
+function row(kb: KnowledgeBase, country: string, r: BoardRow, lang: Lang): SafeHtml {
+  const availability =
+    r.availability === null
+      ? html`<td class="muted">${wt(lang, "availability.none")}</td>`
+      : html`<td>${formatPercent(r.availability, lang)}</td>`;
+  return html`<tr data-service="${r.service}">
+<th scope="row"><a href="${hrefIn(servicePath(r.service, country), lang)}">${serviceName(kb, r.service, lang)}</a></th>
+<td>${statusBadge(r.status, lang)}</td>
+${availability}
+<td><time datetime="${r.checkedAt}">${formatCheckedAt(r.checkedAt, lang)}</time></td>
+</tr>`;
+}
+
+function countrySection(kb: KnowledgeBase, c: BoardCountry, lang: Lang): SafeHtml {
+  const name = placeName(kb, c.code, null, lang);
+  const counts = countStatuses(c).map(
+    ({ status, count }) =>
+      html`<li data-status="${status}">${wt(lang, "board.count", { status: statusLabel(status, lang), count })}</li>`,
+  );
+  const caption = wt(lang, "board.caption", { country: name });
+  const table =
+    c.rows.length === 0
+      ? html`<p>${wt(lang, "board.nothingMeasured", { country: name })}</p>`
+      : html`<div class="scroll" role="region" aria-label="${caption}" tabindex="0"><table>
+<caption>${caption}</caption>
+<thead><tr><th scope="col">${wt(lang, "board.col.service")}</th><th scope="col">${wt(lang, "board.col.status")}</th><th scope="col">${wt(lang, "board.col.availability")}</th><th scope="col">${wt(lang, "board.col.checked")}</th></tr></thead>
+<tbody>
+${sortRows(kb, c.rows, lang).map((r) => row(kb, c.code, r, lang))}
+</tbody>
+</table></div>`;
+  const collator = new Intl.Collator(lang);
+  const unmeasured = [...c.unmeasured].sort((a, b) =>
+    collator.compare(serviceName(kb, a, lang), serviceName(kb, b, lang)),
+  );
+  const notMeasured =
+    unmeasured.length === 0
+      ? ""
+      : html`<details><summary>${wt(lang, "board.notMeasured", { country: name, count: unmeasured.length })}</summary>
+<ul>${unmeasured.map((id) => html`<li><a href="${hrefIn(servicePath(id, c.code), lang)}">${serviceName(kb, id, lang)}</a></li>`)}</ul>
+</details>`;
+  return html`<section id="c-${c.code}" aria-labelledby="h-${c.code}" data-country="${c.code}">
+<h2 id="h-${c.code}">${name}</h2>
+<ul class="counts">${counts}</ul>
+${table}
+${notMeasured}
+</section>`;
+}
+
+export function renderBoard(kb: KnowledgeBase, model: BoardModel, lang: Lang): SafeHtml {
+  const shown = new Set(model.countries.map((c) => c.code));
+  const others = model.allCountries.filter((code) => !shown.has(code));
+  const otherLinks =
+    others.length === 0
+      ? ""
+      : html`<nav aria-labelledby="h-other"><h2 id="h-other">${wt(lang, "board.otherCountries")}</h2><ul>${others.map(
+          (code) =>
+            html`<li><a href="${hrefIn("/", lang, { country: code })}">${placeName(kb, code, null, lang)}</a></li>`,
+        )}</ul></nav>`;
+  return html`<h1>${wt(lang, "board.title")}</h1>
+<p>${wt(lang, "board.intro")}</p>
+${model.countries.map((c) => countrySection(kb, c, lang))}
+${otherLinks}`;
+}

@@ -1,0 +1,16 @@
+import type { Lang } from "../../kb/schema.js";
+import { wt } from "../i18n/index.js";
+import { html, type SafeHtml } from "./html.js";
+import { hrefIn } from "./layout.js";
+
+/** The body of a 404 or 500 page, with the way back to the board. Pure. */
+export function renderErrorPage(kind: "notFound" | "server", lang: Lang): { title: string; main: SafeHtml } {
+  const title = wt(lang, kind === "notFound" ? "error.notFound" : "error.server");
+  const body = wt(lang, kind === "notFound" ? "error.notFoundBody" : "error.serverBody");
+  return {
+    title,
+    main: html`<h1>${title}</h1>
+<p>${body}</p>
+<p><a href="${hrefIn("/", lang)}">${wt(lang, "service.back")}</a></p>`,
+  };
+}

@@ -1,0 +1,85 @@
+import { isRtl } from "../../bot/i18n/index.js";
+import { LANGS, type Lang } from "../../kb/schema.js";
+import { type WebMessageKey, webLocales, wt } from "../i18n/index.js";
+import { html, type SafeHtml, trusted } from "./html.js";
+import { type ShownStatus, STATUS_ICON } from "./palette.js";
+import { STYLES } from "./styles.js";
+
+// The frame of every page: language and direction on <html>, a skip link, the header with the language
+// switcher (plain links: it works without JavaScript), <main>, and the footer. Pure.
+
+/** A path on this site in a language: the language travels in the query, so no cookie is needed. */
+export function hrefIn(path: string, lang: Lang, query: Record<string, string> = {}): string {
+  const params = new URLSearchParams({ ...query, lang });
+  return `${path}?${params.toString()}`;
+}
+
+export const servicePath = (service: string, country: string) =>
+  `/s/${encodeURIComponent(service)}/${encodeURIComponent(country)}`;
+
+const STATUS_LABEL: Record<ShownStatus, WebMessageKey> = {
+  accessible: "status.accessible",
+  partial: "status.partial",
+  blocked: "status.blocked",
+  outage: "status.outage",
+  unknown: "status.unknown",
+  none: "status.none",
+};
+
+export const statusLabel = (status: ShownStatus, lang: Lang) => wt(lang, STATUS_LABEL[status]);
+
+/** A status as an icon, a text label and a colour together: never the colour alone. */
+export function statusBadge(status: ShownStatus, lang: Lang, big = false): SafeHtml {
+  return html`<span class="badge${big ? " big" : ""} st-${status}" data-status="${status}"><span class="icon" aria-hidden="true">${STATUS_ICON[status]}</span> ${statusLabel(status, lang)}</span>`;
+}
+
+export interface PageInput {
+  lang: Lang;
+  title: string;
+  /** The link to this same page in another language. */
+  hrefForLang: (lang: Lang) => string;
+  main: SafeHtml;
+  /** The country the footer's API example asks about. */
+  apiCountry: string;
+}
+
+function languageSwitcher(current: Lang, hrefForLang: (lang: Lang) => string): SafeHtml {
+  const items = LANGS.map((l) => {
+    const name = webLocales[l]["lang.name"];
+    return html`<li><a href="${hrefForLang(l)}" lang="${l}" hreflang="${l}" dir="${isRtl(l) ? "rtl" : "ltr"}"${
+      l === current ? html` aria-current="true"` : ""
+    }>${name}</a></li>`;
+  });
+  return html`<nav aria-label="${wt(current, "nav.languages")}"><ul>${items}</ul></nav>`;
+}
+
+export function renderPage(input: PageInput): string {
+  const { lang } = input;
+  const page = html`<!doctype html>
+<html lang="${lang}" dir="${isRtl(lang) ? "rtl" : "ltr"}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${input.title} · ${wt(lang, "site.name")}</title>
+<style>${trusted(STYLES)}</style>
+</head>
+<body>
+<a class="skip" href="#main">${wt(lang, "nav.skip")}</a>
+<header>
+<p class="site"><a href="${hrefIn("/", lang)}">${wt(lang, "site.name")}</a></p>
+<p class="tagline">${wt(lang, "site.tagline")}</p>
+${languageSwitcher(lang, input.hrefForLang)}
+</header>
+<main id="main" tabindex="-1">
+${input.main}
+</main>
+<footer>
+<p>${wt(lang, "footer.method")}</p>
+<p>${wt(lang, "footer.bot")} <a href="${`/api/v1/status?country=${encodeURIComponent(input.apiCountry)}`}">${wt(lang, "footer.api")}</a></p>
+</footer>
+</body>
+</html>
+`;
+  return page.value;
+}

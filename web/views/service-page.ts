@@ -1,0 +1,238 @@
+import type { ServiceStatus, TimelineEntry, Verdict } from "../../analysis/types.js";
+import { type MessageKey, t } from "../../bot/i18n/index.js";
+import { formatDate, placeName, serviceName } from "../../bot/render.js";
+import type { KnowledgeBase } from "../../kb/knowledge-base.js";
+import type { KbEvent, Lang, Service } from "../../kb/schema.js";
+import { formatPercent, wt } from "../i18n/index.js";
+import { html, type SafeHtml, safeUrl, trusted } from "./html.js";
+import { hrefIn, servicePath, statusBadge, statusLabel } from "./layout.js";
+import { type ShownStatus, STATUS_ICON } from "./palette.js";
+
+// GET /s/<service>/<country>: the verdict and what it rests on: per feature and per region, the evidence
+// each vantage reported, the 30-day chart, the measured timeline, the knowledge base's dated history with
+// sources, and what to use instead. Pure.
+
+/** A status as the store keeps it, with the per-vantage evidence when the status engine kept it. */
+export type StatusWithEvidence = ServiceStatus & { evidence?: readonly string[] };
+
+export interface RelatedRow {
+  service: string;
+  status: ShownStatus;
+}
+
+export interface ServicePageModel {
+  service: string;
+  country: string;
+  status: StatusWithEvidence | null;
+  /** Oldest first, as the store keeps it. */
+  timeline: readonly TimelineEntry[];
+  events: readonly KbEvent[];
+  chart: { svg: string; availability: number | null };
+  alternatives: RelatedRow[];
+  circumvention: RelatedRow[];
+}
+
+/** The measured timeline can be long; the page lists the latest changes. */
+export const TIMELINE_SHOWN = 50;
+
+const VERDICT_LOOK: Record<Verdict, ShownStatus> = {
+  ok: "accessible",
+  blocked: "blocked",
+  down: "outage",
+  unknown: "unknown",
+};
+
+function verdictBadge(verdict: Verdict, lang: Lang): SafeHtml {
+  const look = VERDICT_LOOK[verdict];
+  return html`<span class="badge st-${look}" data-verdict="${verdict}"><span class="icon" aria-hidden="true">${STATUS_ICON[look]}</span> ${wt(lang, `verdict.${verdict}`)}</span>`;
+}
+
+/** A table that may scroll sideways on a narrow screen: a labelled region, reachable by keyboard. */
+const scrollable = (label: string, table: SafeHtml) =>
+  html`<div class="scroll" role="region" aria-label="${label}" tabindex="0">${table}</div>`;
+
+const timeEl = (iso: string, lang: Lang) => html`<time datetime="${iso}">${formatDate(iso, lang)}</time>`;
+
+/** Evidence lines are `<vantage> <endpoint>: <what it saw>` (probes/cycle.ts): grouped by vantage. */
+export function groupEvidence(evidence: readonly string[]): { vantage: string; lines: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const line of evidence) {
+    const space = line.indexOf(" ");
+    const vantage = space > 0 ? line.slice(0, space) : "";
+    const rest = space > 0 ? line.slice(space + 1) : line;
+    groups.set(vantage, [...(groups.get(vantage) ?? []), rest]);
+  }
+  return [...groups.entries()].map(([vantage, lines]) => ({ vantage, lines }));
+}
+
+function statusSection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): SafeHtml {
+  const place = placeName(kb, model.country, null, lang);
+  const s = model.status;
+  if (!s) {
+    return html`<p>${statusBadge("none", lang, true)}</p><p>${wt(lang, "service.notMeasured", { place })}</p>`;
+  }
+  const facts = [
+    html`<li>${wt(lang, "service.since", { since: formatDate(s.since, lang, { inline: true }) })}</li>`,
+    html`<li>${wt(lang, "service.checked", { checkedAt: formatDate(s.checkedAt, lang) })}</li>`,
+    html`<li>${wt(lang, "service.confidence", { percent: formatPercent(s.confidence, lang) })}</li>`,
+  ];
+  return html`<p class="status-line"><span class="muted">${wt(lang, "service.status")}:</span> ${statusBadge(s.status, lang, true)}${
+    s.mechanism ? html` <span class="mechanism">(${s.mechanism.toUpperCase()})</span>` : ""
+  }</p>
+${s.status === "outage" ? html`<p>${wt(lang, "status.outageNote")}</p>` : ""}
+<ul>${facts}</ul>`;
+}
+
+function featuresSection(model: ServicePageModel, lang: Lang): SafeHtml | "" {
+  const features = model.status?.features ?? [];
+  if (features.length === 0) return "";
+  const rows = features.map(
+    (f) =>
+      html`<tr data-feature="${f.feature}"><th scope="row">${t(lang, `feature.${f.feature}` as MessageKey)}</th><td>${verdictBadge(f.status, lang)}</td><td>${f.mechanism ? f.mechanism.toUpperCase() : "—"}</td></tr>`,
+  );
+  const title = wt(lang, "service.features");
+  return html`<section aria-labelledby="h-features"><h2 id="h-features">${title}</h2>
+${scrollable(
+  title,
+  html`<table><thead><tr><th scope="col">${wt(lang, "service.col.feature")}</th><th scope="col">${wt(lang, "service.col.result")}</th><th scope="col">${wt(lang, "service.col.where")}</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+)}</section>`;
+}
+
+function regionsSection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): SafeHtml | "" {
+  const regions = model.status?.regions ?? [];
+  if (regions.length === 0) return "";
+  const rows = regions.map(
+    (r) =>
+      html`<tr data-region="${r.region}"><th scope="row">${kb.region(model.country, r.region)?.name[lang] ?? r.region}</th><td>${statusBadge(r.status, lang)}</td></tr>`,
+  );
+  const title = wt(lang, "service.regions");
+  return html`<section aria-labelledby="h-regions"><h2 id="h-regions">${title}</h2>
+${scrollable(
+  title,
+  html`<table><thead><tr><th scope="col">${wt(lang, "service.col.region")}</th><th scope="col">${wt(lang, "board.col.status")}</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+)}</section>`;
+}
+
+function evidenceSection(model: ServicePageModel, lang: Lang): SafeHtml | "" {
+  if (!model.status) return "";
+  const groups = groupEvidence(model.status.evidence ?? []);
+  // Evidence lines are the analyzer's own words (English, technical): marked as such for screen readers.
+  const body =
+    groups.length === 0
+      ? html`<p>${wt(lang, "service.evidenceNone")}</p>`
+      : html`<p>${wt(lang, "service.evidenceIntro")}</p><dl class="evidence" lang="en" dir="ltr">${groups.map(
+          (g) => html`<dt>${g.vantage}</dt>${g.lines.map((l) => html`<dd>${l}</dd>`)}`,
+        )}</dl>`;
+  return html`<section aria-labelledby="h-evidence"><h2 id="h-evidence">${wt(lang, "service.evidence")}</h2>
+${body}
+<p class="muted">${wt(lang, "service.rule")}</p></section>`;
+}
+
+function chartSection(model: ServicePageModel, lang: Lang): SafeHtml {
+  const { availability } = model.chart;
+  const sentence =
+    availability === null
+      ? wt(lang, "service.availabilityNone")
+      : wt(lang, "service.availability", { percent: formatPercent(availability, lang) });
+  const png = hrefIn(`${servicePath(model.service, model.country)}/chart.png`, lang);
+  // The SVG carries its own <title> and <desc> (the full alt text) and is labelled by them.
+  return html`<section aria-labelledby="h-chart"><h2 id="h-chart">${wt(lang, "service.chart")}</h2>
+<figure>${trusted(model.chart.svg)}<figcaption>${sentence} <a href="${png}">${wt(lang, "service.chartPng")}</a></figcaption></figure></section>`;
+}
+
+function timelineSection(model: ServicePageModel, lang: Lang): SafeHtml {
+  const entries = [...model.timeline].slice(-TIMELINE_SHOWN).reverse();
+  const items = entries.map((e) => {
+    const to = statusLabel(e.to, lang);
+    const change = e.from
+      ? wt(lang, "service.change", { from: statusLabel(e.from, lang), to })
+      : wt(lang, "service.first", { to });
+    return html`<li data-to="${e.to}">${timeEl(e.at, lang)}: ${change}${e.mechanism ? ` (${e.mechanism.toUpperCase()})` : ""}</li>`;
+  });
+  return html`<section aria-labelledby="h-timeline"><h2 id="h-timeline">${wt(lang, "service.timeline")}</h2>
+${items.length === 0 ? html`<p>${wt(lang, "service.timelineNone")}</p>` : html`<ul>${items}</ul>`}</section>`;
+}
+
+function historySection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): SafeHtml {
+  const place = placeName(kb, model.country, null, lang);
+  const items = [...model.events].reverse().map((e) => {
+    const translated = e.summary[lang];
+    const summary = translated ?? e.summary.en;
+    const url = safeUrl(e.source);
+    return html`<li><time datetime="${e.date}">${formatDate(e.date, lang)}</time>: ${statusBadge(e.status, lang)} <span${
+      translated ? "" : html` lang="en" dir="ltr"`
+    }>${summary}</span>${url ? html` (<a href="${url}" rel="noopener noreferrer">${wt(lang, "service.source")}</a>)` : ""}</li>`;
+  });
+  return html`<section aria-labelledby="h-history"><h2 id="h-history">${wt(lang, "service.history")}</h2>
+${items.length === 0 ? html`<p>${wt(lang, "service.historyNone", { place })}</p>` : html`<ul>${items}</ul>`}</section>`;
+}
+
+/** Alternatives or tools with their status here; privacy (end-to-end encryption) under the name, so two
+ * columns fit a phone. */
+function relatedTable(
+  kb: KnowledgeBase,
+  country: string,
+  rows: readonly RelatedRow[],
+  lang: Lang,
+  title: string,
+  withPrivacy: boolean,
+): SafeHtml {
+  const body = rows.map((r) => {
+    const service = kb.service(r.service) as Service | undefined;
+    const privacy =
+      withPrivacy && service
+        ? html`<br><span class="muted small">${t(lang, `e2ee.${service.e2ee}`)}</span>`
+        : "";
+    return html`<tr data-service="${r.service}"><th scope="row"><a href="${hrefIn(servicePath(r.service, country), lang)}">${serviceName(kb, r.service, lang)}</a>${privacy}</th><td>${statusBadge(r.status, lang)}</td></tr>`;
+  });
+  const nameColumn = withPrivacy
+    ? `${wt(lang, "board.col.service")} · ${wt(lang, "service.col.privacy")}`
+    : wt(lang, "board.col.service");
+  return scrollable(
+    title,
+    html`<table><thead><tr><th scope="col">${nameColumn}</th><th scope="col">${wt(lang, "board.col.status")}</th></tr></thead><tbody>${body}</tbody></table>`,
+  );
+}
+
+function relatedSections(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): SafeHtml {
+  const risk = kb.country(model.country)?.circumventionRisk;
+  const riskUrl = risk ? safeUrl(risk.source) : undefined;
+  const caution = risk
+    ? html`<p>⚠ ${wt(lang, "service.caution", { text: risk.text[lang] ?? risk.text.en })}${
+        riskUrl
+          ? html` (<a href="${riskUrl}" rel="noopener noreferrer">${wt(lang, "service.source")}</a>)`
+          : ""
+      }</p>`
+    : "";
+  return html`${
+    model.alternatives.length > 0
+      ? html`<section aria-labelledby="h-alternatives"><h2 id="h-alternatives">${wt(lang, "service.alternatives")}</h2>${relatedTable(kb, model.country, model.alternatives, lang, wt(lang, "service.alternatives"), true)}</section>`
+      : ""
+  }${
+    model.circumvention.length > 0
+      ? html`<section aria-labelledby="h-circumvention"><h2 id="h-circumvention">${wt(lang, "service.circumvention")}</h2>${relatedTable(kb, model.country, model.circumvention, lang, wt(lang, "service.circumvention"), false)}${caution}</section>`
+      : ""
+  }`;
+}
+
+export function servicePageTitle(kb: KnowledgeBase, service: string, country: string, lang: Lang): string {
+  return wt(lang, "service.title", {
+    service: serviceName(kb, service, lang),
+    place: placeName(kb, country, null, lang),
+  });
+}
+
+export function renderServicePage(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): SafeHtml {
+  return html`<p><a href="${hrefIn("/", lang)}" class="back">${wt(lang, "service.back")}</a></p>
+<h1>${servicePageTitle(kb, model.service, model.country, lang)}</h1>
+${statusSection(kb, model, lang)}
+${featuresSection(model, lang)}
+${regionsSection(kb, model, lang)}
+${evidenceSection(model, lang)}
+${chartSection(model, lang)}
+${timelineSection(model, lang)}
+${historySection(kb, model, lang)}
+${relatedSections(kb, model, lang)}`;
+}
