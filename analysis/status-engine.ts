@@ -28,6 +28,7 @@ export interface Observation extends Target {
   features: FeatureStatus[];
   regions: RegionStatus[];
   confidence: number;
+  evidence?: string[];
   /** ISO timestamp of the cycle. */
   at: string;
 }
@@ -152,8 +153,16 @@ export function replay(
 }
 
 /** The details a confirmed status takes from the latest cycle that measured it. */
-function details(o: Observation): Pick<ServiceStatus, "mechanism" | "features" | "regions" | "confidence"> {
-  return { mechanism: o.mechanism, features: o.features, regions: o.regions, confidence: o.confidence };
+function details(
+  o: Observation,
+): Pick<ServiceStatus, "mechanism" | "features" | "regions" | "confidence" | "evidence"> {
+  return {
+    mechanism: o.mechanism,
+    features: o.features,
+    regions: o.regions,
+    confidence: o.confidence,
+    ...(o.evidence ? { evidence: o.evidence } : {}),
+  };
 }
 
 /** One change per target and confirming cycle, so target and time make a unique, repeatable id. */

@@ -37,6 +37,8 @@ export interface ServiceStatus {
   regions: RegionStatus[];
   /** 0..1: how much the vantages agree and how fresh they are. */
   confidence: number;
+  /** What the vantages saw, one line each ("bj-1 tls://mmg.whatsapp.net:443: probe: connection_reset ..."). */
+  evidence?: string[];
 }
 
 /** One change on the (service, country) timeline. */

@@ -8,6 +8,7 @@ import { runStatusCycle } from "../scheduler/cycle.js";
 import type { App } from "./app.js";
 
 export const DEFAULT_CONCURRENCY = 16;
+const EVIDENCE_KEPT = 60;
 
 export interface FullCycleOptions {
   plan: VantagePlan;
@@ -65,6 +66,8 @@ export async function runFullCycle(
       features: r.features,
       regions: r.regions,
       confidence: r.confidence,
+      // Enough to show which vantage saw what, bounded so a status stays a small value in the store.
+      evidence: r.evidence.slice(0, EVIDENCE_KEPT),
     })),
     {
       store,

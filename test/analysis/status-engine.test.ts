@@ -257,3 +257,19 @@ describe("status engine: replays", () => {
     expect(state).toEqual(frozen);
   });
 });
+
+describe("evidence", () => {
+  it("the confirmed status keeps the latest cycle's evidence, for the service page", () => {
+    const withEvidence = (i: number, line: string) => ({
+      ...observation("blocked", i, "tls"),
+      evidence: [line],
+    });
+    const { state } = replay([withEvidence(0, "bj-1: reset"), withEvidence(1, "bj-1: reset again")], {
+      threshold: 2,
+    });
+    expect(state.confirmed?.evidence).toEqual(["bj-1: reset again"]);
+    const later = step(state, withEvidence(2, "bj-1: reset a third time"), { threshold: 2 });
+    expect(later.state.confirmed?.evidence).toEqual(["bj-1: reset a third time"]);
+    expect(later.change).toBeNull();
+  });
+});

@@ -121,7 +121,8 @@ describe("AlertRateLimiter", () => {
     expect(at[30]).toBeCloseTo(SECOND, 6);
     expect(at[60]).toBeCloseTo(2 * SECOND, 6);
     expect(at[90]).toBeCloseTo(3 * SECOND, 6);
-    for (const start of at) expect(at.filter((t) => t >= start && t < start + SECOND).length).toBeLessThanOrEqual(30);
+    for (const start of at)
+      expect(at.filter((t) => t >= start && t < start + SECOND).length).toBeLessThanOrEqual(30);
   });
 
   it("holds one private chat to one message a second, without holding anyone else", () => {
