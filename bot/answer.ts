@@ -106,14 +106,16 @@ export async function related(
   ids: string[],
   country: string,
 ): Promise<RelatedService[]> {
-  const out: RelatedService[] = [];
-  for (const id of ids) {
-    const service = kb.service(id);
-    if (!service) continue;
-    const known = await knownStatus(kb, store, { service: id, country });
-    out.push({ service: id, status: known.status, basis: known.basis, e2ee: service.e2ee });
-  }
-  return out.sort(byUsefulness);
+  // Looked up together: on Redis or SQLite each is a round trip, and an answer needs a dozen.
+  const found = await Promise.all(
+    ids
+      .flatMap((id) => kb.service(id) ?? [])
+      .map(async (service): Promise<RelatedService> => {
+        const known = await knownStatus(kb, store, { service: service.id, country });
+        return { service: service.id, status: known.status, basis: known.basis, e2ee: service.e2ee };
+      }),
+  );
+  return found.sort(byUsefulness);
 }
 
 export interface AnswerContext {
