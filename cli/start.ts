@@ -1,3 +1,5 @@
+import { type AlertDispatcher, createAlertDispatcher } from "../bot/alerts/dispatcher.js";
+import { telegrafSender } from "../bot/alerts/telegram-sender.js";
 import { runConsoleChat } from "../bot/console.js";
 import { ALLOWED_UPDATES, createTelegramBot, registerCommands } from "../bot/telegram.js";
 import { ConfigError } from "../core/config.js";
@@ -65,6 +67,9 @@ export async function runStart(_io: Io): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
+  // Declared before the scheduler, whose cycles kick it; a kick before it exists is not lost: the change
+  // waits in the store's outbox and start() plans it. The console chat has no one to alert.
+  let alerts: AlertDispatcher | undefined;
   const scheduler: Scheduler | undefined =
     config.probeSchedule === "off"
       ? undefined
@@ -72,7 +77,11 @@ export async function runStart(_io: Io): Promise<number> {
           schedule: config.probeSchedule,
           log,
           runCycle: async (signal) => {
-            const { cycle, changes } = await runFullCycle(app, { plan, signal });
+            const { cycle, changes } = await runFullCycle(app, {
+              plan,
+              signal,
+              onChange: () => alerts?.kick(),
+            });
             log.info("probe cycle done", { results: cycle.results.length, changes: changes.length });
           },
         });
@@ -88,6 +97,14 @@ export async function runStart(_io: Io): Promise<number> {
       metrics,
     });
     const telegramBot = bot;
+    alerts = createAlertDispatcher({
+      store,
+      kb,
+      config,
+      log,
+      telegram: telegrafSender(telegramBot.telegram),
+    });
+    await alerts.start();
     const connected = () => {
       log.info("telegram bot connected", { username: telegramBot.botInfo?.username });
       registerCommands(telegramBot.telegram).catch((error: unknown) =>
@@ -152,7 +169,7 @@ export async function runStart(_io: Io): Promise<number> {
   } catch {
     // Already stopped: launch failed or polling ended.
   }
-  await Promise.all([bot?.inFlight.drained(DRAIN_MS), scheduler?.stop(), web.close()]);
+  await Promise.all([bot?.inFlight.drained(DRAIN_MS), scheduler?.stop(), web.close(), alerts?.stop()]);
   if (bot && bot.inFlight.count() > 0)
     log.warn("stopped with updates still in flight", { count: bot.inFlight.count() });
   process.off("SIGINT", onSignal);
