@@ -152,4 +152,10 @@ export interface StageTimeouts {
   httpBody: number;
 }
 
-export const DEFAULT_TIMEOUTS: StageTimeouts = { dns: 4000, tcp: 5000, tls: 5000, httpHeaders: 8000, httpBody: 10000 };
+export const DEFAULT_TIMEOUTS: StageTimeouts = {
+  dns: 4000,
+  tcp: 5000,
+  tls: 5000,
+  httpHeaders: 8000,
+  httpBody: 10000,
+};
