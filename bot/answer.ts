@@ -1,6 +1,6 @@
 import type { FeatureStatus, Mechanism, ServiceStatusValue, Target } from "../analysis/types.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import type { KbEvent } from "../kb/schema.js";
+import type { KbEvent, Service } from "../kb/schema.js";
 import { REPORT_WINDOW_MS } from "../store/domain.js";
 import type { Store } from "../store/types.js";
 import type { ParsedQuestion } from "./parse.js";
@@ -149,25 +149,7 @@ export async function buildAnswer(parsed: ParsedQuestion, ctx: AnswerContext): P
     };
   }
   const known = await knownStatus(kb, store, { service: service.id, country });
-  const sameCategory = service.alternatives.filter((id) => kb.service(id)?.category === service.category);
-  const alternatives = await related(
-    kb,
-    store,
-    sameCategory.length > 0 ? sameCategory : service.alternatives,
-    country,
-  );
-  const troubled = known.status === "blocked" || known.status === "partial";
-  const circumvention = troubled
-    ? await related(
-        kb,
-        store,
-        kb
-          .circumventionTools()
-          .map((s) => s.id)
-          .filter((id) => id !== service.id),
-        country,
-      )
-    : [];
+  const { alternatives, circumvention } = await whatWorksInstead(kb, store, service, country, known.status);
   const now = ctx.now?.() ?? Date.now();
   const recentReports = await store.countReports({ service: service.id, country }, now - REPORT_WINDOW_MS);
   return {
@@ -178,6 +160,31 @@ export async function buildAnswer(parsed: ParsedQuestion, ctx: AnswerContext): P
     circumvention,
     recentReports,
   };
+}
+
+/**
+ * What works instead of a service in a country: its alternatives (those of its own category when it lists
+ * any) and, when it is blocked or partial, the ways around the block; each with its own status there,
+ * most useful first. Answers and alerts both use this, so they agree.
+ */
+export async function whatWorksInstead(
+  kb: KnowledgeBase,
+  store: Store,
+  service: Service,
+  country: string,
+  status: ServiceStatusValue,
+): Promise<{ alternatives: RelatedService[]; circumvention: RelatedService[] }> {
+  const sameCategory = service.alternatives.filter((id) => kb.service(id)?.category === service.category);
+  const troubled = status === "blocked" || status === "partial";
+  const tools = kb
+    .circumventionTools()
+    .map((s) => s.id)
+    .filter((id) => id !== service.id);
+  const [alternatives, circumvention] = await Promise.all([
+    related(kb, store, sameCategory.length > 0 ? sameCategory : service.alternatives, country),
+    troubled ? related(kb, store, tools, country) : Promise.resolve([]),
+  ]);
+  return { alternatives, circumvention };
 }
 
 /** One service's line in a country's overview (/list). */

@@ -7,7 +7,7 @@ import { DeliveryQueue } from "./delivery-queue.js";
 import { latestDigestAt, nextDigestAt } from "./digest-clock.js";
 import { DEFAULT_RETRY } from "./outcome.js";
 import { planChange, planDigests } from "./plan.js";
-import { DeliverySender, type DeliveryStats, type SenderTuning } from "./sender.js";
+import { DeliverySender, type DeliveryStats, type SenderDeps, type SenderTuning } from "./sender.js";
 import type { AlertTelegram } from "./telegram-sender.js";
 
 // Alert delivery (bot/alerts/README.md): consumes the status engine's change outbox, fans each change
@@ -37,6 +37,8 @@ export interface AlertDispatcherDeps {
   /** Epoch ms; tests shift it to reach a digest hour. Timers stay real. */
   now?: () => number;
   tuning?: Partial<DispatcherTuning>;
+  /** Alerts sent, failed and throttled, for /metrics. */
+  metrics?: SenderDeps["metrics"];
 }
 
 export interface AlertDispatcher {
@@ -102,6 +104,7 @@ class Dispatcher implements AlertDispatcher {
       telegram: deps.telegram,
       queue: this.queue,
       rates: deps.config,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       tuning: {
         sendTimeoutMs: 20_000,
         retry: DEFAULT_RETRY,

@@ -1,4 +1,5 @@
 import type { Logger } from "../../core/log.js";
+import type { IsblockedMetrics } from "../../core/metrics.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
 import type { ChatId, DeliveryJob, DeliveryRecord, Store } from "../../store/types.js";
@@ -54,6 +55,8 @@ export interface SenderDeps {
   rates: SenderRates;
   tuning: SenderTuning;
   stats: DeliveryStats;
+  /** Counters served at /metrics, when the process serves them. */
+  metrics?: Pick<IsblockedMetrics, "alertsSent" | "alertsFailed" | "alertsThrottled">;
   log: Logger;
   now: () => number;
 }
@@ -73,6 +76,7 @@ export class DeliverySender {
   private readonly rates: SenderRates;
   private readonly tuning: SenderTuning;
   private readonly stats: DeliveryStats;
+  private readonly metrics: SenderDeps["metrics"];
   private readonly log: Logger;
   private readonly now: () => number;
   /** The caps, applied at the moment of each request: the closest this process gets to Telegram's count. */
@@ -103,6 +107,7 @@ export class DeliverySender {
     this.rates = deps.rates;
     this.tuning = deps.tuning;
     this.stats = deps.stats;
+    this.metrics = deps.metrics;
     this.log = deps.log;
     this.now = deps.now;
     const { alertRateGlobal } = deps.rates;
@@ -261,6 +266,7 @@ export class DeliverySender {
       case "sent":
         await this.settleDurably(item, { ...base, state: "sent", messageId: outcome.messageId });
         this.stats.sent++;
+        this.metrics?.alertsSent.inc();
         await this.completeOne(state);
         return;
       case "retry":
@@ -271,6 +277,7 @@ export class DeliverySender {
           error: outcome.reason,
         });
         this.stats.retried++;
+        if (outcome.reason.startsWith("429")) this.metrics?.alertsThrottled.inc();
         this.log.debug("alert retried", {
           job: state.job.id,
           chatId,
@@ -282,6 +289,7 @@ export class DeliverySender {
       case "gone":
         await this.settleDurably(item, { ...base, state: "failed", error: outcome.reason });
         this.stats.gone++;
+        this.metrics?.alertsFailed.inc();
         this.inactive.add(chatId);
         await this.forgetChat(chatId, outcome.reason);
         await this.completeOne(state);
@@ -302,6 +310,7 @@ export class DeliverySender {
       case "failed":
         await this.settleDurably(item, { ...base, state: "failed", error: outcome.reason });
         this.stats.failed++;
+        this.metrics?.alertsFailed.inc();
         this.log.warn("alert not delivered", { job: state.job.id, chatId, reason: outcome.reason });
         await this.completeOne(state);
         return;

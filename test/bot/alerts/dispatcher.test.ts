@@ -4,6 +4,7 @@ import type { AlertDispatcher } from "../../../bot/alerts/dispatcher.js";
 import { planChange } from "../../../bot/alerts/plan.js";
 import { ARRIVAL_HEADROOM_MS } from "../../../bot/alerts/rate-limiter.js";
 import { renderDigest } from "../../../bot/alerts/render-alert.js";
+import { createMetrics } from "../../../core/metrics.js";
 import { openStore } from "../../../store/open.js";
 import { ALL_SERVICES, type Store } from "../../../store/types.js";
 import { miniKb } from "../../helpers.js";
@@ -135,6 +136,22 @@ describe.each(BACKENDS)("alert dispatcher: $kind store", (backend) => {
         expect(toTwo.map((s) => s.status)).toEqual([200]);
         expect(toTwo[0]?.receivedAt ?? 0).toBeLessThan(resent?.receivedAt ?? 0);
         expect(d.stats).toMatchObject({ sent: 2, retried: 1 });
+      });
+
+      it("counts sent, throttled and failed alerts for /metrics", async () => {
+        for (const id of ["1", "2", "3"]) await store.subscribe(id, CHATAPP_CN);
+        server.onSend({ chatId: "1", times: 1, answer: { kind: "too-many-requests", retryAfter: 1 } });
+        server.onSend({ chatId: "3", answer: { kind: "forbidden" } });
+        await queueChange(store, change(CHATAPP_CN, "blocked", "2026-11-21T08:00:00.000Z"));
+        const metrics = createMetrics();
+        dispatcher = dispatcherFor(server, { store, kb, log: logs.log, metrics });
+        await dispatcher.start();
+        await dispatcher.idle();
+        expect([
+          metrics.alertsSent.value(),
+          metrics.alertsThrottled.value(),
+          metrics.alertsFailed.value(),
+        ]).toEqual([2, 1, 1]);
       });
 
       it("on 403 marks the chat inactive, removes its subscriptions and sends it nothing more", async () => {

@@ -8,6 +8,7 @@ import {
 } from "../../../bot/alerts/dispatcher.js";
 import { telegrafSender } from "../../../bot/alerts/telegram-sender.js";
 import type { Logger } from "../../../core/log.js";
+import type { IsblockedMetrics } from "../../../core/metrics.js";
 import type { KnowledgeBase } from "../../../kb/knowledge-base.js";
 import type { Store } from "../../../store/types.js";
 import type { SendRecord } from "../../support/bot-api-faults.js";
@@ -72,7 +73,7 @@ export const RATES = {
 
 export function dispatcherFor(
   server: BotApiServer,
-  deps: { store: Store; kb: KnowledgeBase; log: Logger; now?: () => number },
+  deps: { store: Store; kb: KnowledgeBase; log: Logger; now?: () => number; metrics?: IsblockedMetrics },
   overrides: { config?: Partial<typeof RATES>; tuning?: Partial<DispatcherTuning> } = {},
 ): AlertDispatcher {
   const telegram = new Telegram(TOKEN, { apiRoot: server.apiRoot });
