@@ -9,10 +9,15 @@ import type {
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { Endpoint, Service } from "../kb/schema.js";
 import { mapWithConcurrency } from "../scheduler/concurrency.js";
-import { endpointInput, measureEndpoint, parseEndpointInput } from "./endpoint.js";
+import {
+  endpointInput,
+  type MeasureEndpointOptions,
+  measureEndpoint,
+  parseEndpointInput,
+} from "./endpoint.js";
 import type { Network } from "./network.js";
 import type { Measurement, StageTimeouts, Vantage } from "./types.js";
-import type { VantagePlan } from "./vantages.js";
+import type { PlannedVantage, VantagePlan } from "./vantages.js";
 
 // One probe cycle: every endpoint of every asked-for service, measured from every vantage (probe and
 // control), a few at a time; then judged per (service, country). Measuring is effectful and lives here;
@@ -60,14 +65,30 @@ interface Task {
   service: Service;
   feature: string;
   endpoint: Endpoint;
-  vantage: Vantage;
+  vantage: PlannedVantage;
 }
 
 const OFFLINE_EVIDENCE = "vantage offline: its canary failed, so its results are unknown";
 
+/** How every measurement from `vantage` is taken, its canary's included: same clock, abort and DNS. */
+function measureOptions(
+  options: ProbeCycleOptions,
+  vantage: PlannedVantage,
+  timeouts: StageTimeouts,
+  signal: AbortSignal | undefined,
+): MeasureEndpointOptions {
+  return {
+    network: options.network,
+    timeouts,
+    ...(vantage.doh ? { doh: { baseUrl: vantage.doh, format: "wire" as const } } : {}),
+    ...(signal ? { signal } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+}
+
 async function measureCanaries(
   options: ProbeCycleOptions,
-  vantages: readonly Vantage[],
+  vantages: readonly PlannedVantage[],
   timeouts: StageTimeouts,
 ) {
   const canaries: Measurement[] = [];
@@ -76,14 +97,11 @@ async function measureCanaries(
     vantages,
     options.concurrency,
     async (vantage, _i, signal) => {
-      const canary = (vantage as Vantage & { canary?: string }).canary;
+      const { canary } = vantage;
       if (!canary) return null;
       return measureEndpoint(parseEndpointInput(canary), vantage, {
-        network: options.network,
-        timeouts,
+        ...measureOptions(options, vantage, timeouts, signal),
         testName: "isblocked_canary",
-        ...(signal ? { signal } : {}),
-        ...(options.now ? { now: options.now } : {}),
       });
     },
     options.signal,
@@ -127,12 +145,9 @@ export async function runProbeCycle(options: ProbeCycleOptions): Promise<ProbeCy
     options.concurrency,
     async (task, _i, signal) => {
       const measurement = await measureEndpoint(task.endpoint, task.vantage, {
-        network: options.network,
-        timeouts: plan.timeouts,
+        ...measureOptions(options, task.vantage, plan.timeouts, signal),
         service: task.service.id,
         feature: task.feature,
-        ...(signal ? { signal } : {}),
-        ...(options.now ? { now: options.now } : {}),
       });
       options.onProgress?.(++done, tasks.length);
       return measurement;

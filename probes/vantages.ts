@@ -26,6 +26,11 @@ const vantageSchema = z.strictObject({
   resolver: ipPort.optional(),
   localAddress: z.union([z.ipv4(), z.ipv6()]).optional(),
   canary: canary.optional(),
+  /**
+   * A DNS-over-HTTPS resolver (RFC 8484 wire format) used instead of `resolver`: for control vantages, so
+   * the reference answers cannot be forged on the path.
+   */
+  doh: z.url({ protocol: /^https?$/, error: "must be an http(s) URL of a DoH resolver" }).optional(),
 });
 
 const timeoutsSchema = z.strictObject({
@@ -41,8 +46,11 @@ const documentSchema = z.strictObject({ vantages: listSchema, timeouts: timeouts
 
 export type VantageConfig = z.infer<typeof vantageSchema>;
 
+/** A vantage with what the file may add for the cycle: its canary and a DoH resolver. */
+export type PlannedVantage = Vantage & { canary?: string; doh?: string };
+
 export interface VantagePlan {
-  vantages: (Vantage & { canary?: string })[];
+  vantages: PlannedVantage[];
   timeouts: StageTimeouts;
 }
 

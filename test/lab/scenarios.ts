@@ -36,6 +36,8 @@ export interface LabScenario {
     canaryFails?: ("probe" | "control")[];
     /** Run without a control vantage. */
     noControl?: boolean;
+    /** The control resolves over DNS-over-HTTPS instead of its own UDP resolver. */
+    controlOverDoh?: boolean;
   };
   expected: {
     status: ServiceStatusValue;
@@ -92,6 +94,15 @@ export const SCENARIOS: LabScenario[] = [
     country: "CN",
     configure: { rules: [{ who: "probe", action: "reset" }], noControl: true },
     expected: { status: "unknown" },
+  },
+  {
+    name: "telegram-blocked-with-control-lookups-over-doh",
+    story:
+      "the control's reference answers come over DNS-over-HTTPS, which a censor on the path cannot forge",
+    service: "telegram",
+    country: "IR",
+    configure: { rules: [{ who: "probe", action: "reset" }], controlOverDoh: true },
+    expected: { status: "blocked", features: { text: "blocked", web: "blocked" } },
   },
   {
     name: "news-site-nxdomain-at-the-probe",

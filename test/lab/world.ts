@@ -4,6 +4,7 @@ import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Endpoint, Service } from "../../kb/schema.js";
 import type { Action, LabScenario, Rule } from "./scenarios.js";
 import { type DnsZone, startDnsServer } from "./servers/dns.js";
+import { startDohServer } from "./servers/doh.js";
 import { BLOCKPAGE_HTML, pageHtml } from "./servers/http.js";
 import { startTcpServer } from "./servers/tcp.js";
 import { createTestCa, startTlsServer, type TestCa } from "./servers/tls.js";
@@ -210,6 +211,10 @@ export async function buildWorld(scenario: LabScenario, kb: KnowledgeBase): Prom
     () => probeDns.close(),
     () => controlDns.close(),
   );
+  const controlDoh = scenario.configure.controlOverDoh
+    ? await startDohServer({ host: CONTROL_RESOLVER, port: 8053, answer: truth })
+    : undefined;
+  if (controlDoh) closers.push(() => controlDoh.close());
 
   const canaryUrl = `tls://${CANARY_HOST}:443`;
   const vantages = [
@@ -228,7 +233,7 @@ export async function buildWorld(scenario: LabScenario, kb: KnowledgeBase): Prom
             id: "control-1",
             country: "DE",
             role: "control",
-            resolver: controlDns.address,
+            ...(controlDoh ? { doh: controlDoh.baseUrl } : { resolver: controlDns.address }),
             localAddress: CONTROL_SOURCE,
             canary: canaryUrl,
           },

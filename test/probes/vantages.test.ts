@@ -18,7 +18,7 @@ describe("vantages file", () => {
         "v.yaml",
         [
           "- { id: bj-1, country: cn, region: beijing, role: probe, resolver: '127.0.0.1:5353', localAddress: 127.0.0.2 }",
-          "- { id: fra-1, country: DE, role: control, canary: 'tls://example.org:443' }",
+          "- { id: fra-1, country: DE, role: control, canary: 'tls://example.org:443', doh: 'https://doh.example.org/dns-query' }",
         ].join("\n"),
       ),
     );
@@ -31,7 +31,13 @@ describe("vantages file", () => {
         resolver: "127.0.0.1:5353",
         localAddress: "127.0.0.2",
       },
-      { id: "fra-1", country: "DE", role: "control", canary: "tls://example.org:443" },
+      {
+        id: "fra-1",
+        country: "DE",
+        role: "control",
+        canary: "tls://example.org:443",
+        doh: "https://doh.example.org/dns-query",
+      },
     ]);
     expect(plan.timeouts).toEqual(DEFAULT_TIMEOUTS);
   });
@@ -52,6 +58,7 @@ describe("vantages file", () => {
     [[{ id: "a", country: "CN", role: "probe", resolver: "8.8.8.8" }], /ip:port/],
     [[{ id: "a", country: "CN", role: "probe", localAddress: "not-an-ip" }], /localAddress/],
     [[{ id: "a", country: "CN", role: "probe", extra: 1 }], /extra/],
+    [[{ id: "a", country: "DE", role: "control", doh: "dns.example.org" }], /DoH/],
     [
       [
         { id: "a", country: "CN", role: "probe" },
