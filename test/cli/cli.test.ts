@@ -25,7 +25,8 @@ function run(args: string[], env: Record<string, string> = {}, input?: string) {
       WEB_PORT: "0",
       ...env,
     },
-    timeout: 20_000,
+    // Generous: under a loaded CI machine a cold start of the CLI can take seconds.
+    timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
 }

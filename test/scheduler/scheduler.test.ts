@@ -44,7 +44,9 @@ describe("scheduler", () => {
     // A tick may land inside the short first cycle and be skipped: counted, never run alongside.
     expect(stats.started + stats.overlaps).toBeGreaterThanOrEqual(4);
     expect(stats.started).toBeGreaterThanOrEqual(3);
-    expect(stats.completed).toBe(stats.started);
+    // Every cycle completes, except one a tick may have started just before stop() aborted it.
+    expect(stats.completed).toBeGreaterThanOrEqual(stats.started - 1);
+    expect(stats.failed + stats.timedOut).toBe(0);
     expect(maxActive).toBe(1);
   });
 
