@@ -3,6 +3,7 @@ import { ask, askJson } from "../bot/ask.js";
 import { pickLang } from "../bot/i18n/index.js";
 import { openApp } from "./app.js";
 import { type Io, UsageError } from "./main.js";
+import { countryOption } from "./options.js";
 
 const LANG_FLAG = /^(en|zh|zh-hans|zh-hant|zh-cn|zh-tw|ru|fa)$/i;
 
@@ -20,10 +21,7 @@ export async function runAsk(args: string[], io: Io): Promise<number> {
   }
   const app = await openApp();
   try {
-    const country = values.country?.toUpperCase();
-    if (country !== undefined && !app.kb.country(country)) {
-      throw new UsageError(`--country ${values.country} is not a country in the knowledge base`);
-    }
+    const country = countryOption(app.kb, values.country);
     const result = await ask(question, pickLang(values.lang), {
       kb: app.kb,
       store: app.store,

@@ -3,6 +3,7 @@ import { loadVantagesFile, localVantage } from "../probes/vantages.js";
 import { openApp } from "./app.js";
 import { DEFAULT_CONCURRENCY, runFullCycle } from "./cycle.js";
 import { type Io, UsageError } from "./main.js";
+import { countryOption } from "./options.js";
 
 export async function runProbe(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -32,10 +33,7 @@ export async function runProbe(args: string[], io: Io): Promise<number> {
     for (const id of services ?? []) {
       if (!kb.service(id)) throw new UsageError(`--service ${id} is not a service in the knowledge base`);
     }
-    const country = values.country?.toUpperCase();
-    if (country !== undefined && !kb.country(country)) {
-      throw new UsageError(`--country ${values.country} is not a country in the knowledge base`);
-    }
+    const country = countryOption(kb, values.country);
     const plan = values.vantages
       ? loadVantagesFile(values.vantages)
       : localVantage(country ?? config.defaultCountry);

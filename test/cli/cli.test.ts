@@ -100,6 +100,7 @@ describe("isblocked CLI", () => {
     [["frobnicate"], 2, /unknown command: frobnicate/],
     [["ask", "x", "--lang", "de"], 2, /--lang must be one of/],
     [["ask", "x", "--country", "ZZ"], 2, /--country ZZ is not a country/],
+    [["probe", "--country", "ZZ", "--dry-run"], 2, /--country ZZ is not a country/],
   ])("%j exits %i with a clear message", (args, code, message) => {
     const r = run(args);
     expect(r.code).toBe(code);
