@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { Measurement } from "../probes/types.js";
 import { canaryOnline } from "./ooni/ours.js";
+import type { AnalyzeContext } from "./ooni/result.js";
 import { featureVerdict, serviceStatus } from "./status.js";
 import type { EndpointVerdict, FeatureStatus, Mechanism, ServiceStatusValue } from "./types.js";
 import { endpointVerdict } from "./verdict.js";
@@ -32,5 +33,18 @@ export function createJudge(kb: KnowledgeBase): Judge {
     },
     service: (features) => serviceStatus(features),
     online: (canary) => canaryOnline(canary),
+  };
+}
+
+/** The readers' context bound to the knowledge base, as `isblocked analyze` and the OONI source use it. */
+export function analyzeContextFor(kb: KnowledgeBase, file: string): AnalyzeContext {
+  return {
+    file,
+    evidence: kb.evidence,
+    serviceForHost: (host) => kb.serviceForHost(host),
+    essentialFeatures: (id) => {
+      const service = kb.service(id);
+      return service ? new Set(service.features.filter((f) => f.essential).map((f) => f.id)) : undefined;
+    },
   };
 }

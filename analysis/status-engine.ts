@@ -5,6 +5,7 @@ import type {
   ServiceStatus,
   ServiceStatusValue,
   Target,
+  VantageStatus,
 } from "./types.js";
 
 // The status engine: a small pure state machine per (service, country), after Gatus' failure/success
@@ -29,6 +30,8 @@ export interface Observation extends Target {
   regions: RegionStatus[];
   confidence: number;
   evidence?: string[];
+  /** Each vantage's own status, present only when they disagree. */
+  vantages?: VantageStatus[];
   /** ISO timestamp of the cycle. */
   at: string;
 }
@@ -97,7 +100,7 @@ export function step(state: EngineState, observation: Observation, options: Engi
     // Agreement: the confirmed status was measured again; any streak towards another status is broken.
     return {
       state: {
-        confirmed: { ...confirmed, ...details(observation), checkedAt: observation.at },
+        confirmed: { ...withoutVantages(confirmed), ...details(observation), checkedAt: observation.at },
         candidate: null,
         observedAt: observation.at,
       },
@@ -155,14 +158,21 @@ export function replay(
 /** The details a confirmed status takes from the latest cycle that measured it. */
 function details(
   o: Observation,
-): Pick<ServiceStatus, "mechanism" | "features" | "regions" | "confidence" | "evidence"> {
+): Pick<ServiceStatus, "mechanism" | "features" | "regions" | "confidence" | "evidence" | "vantages"> {
   return {
     mechanism: o.mechanism,
     features: o.features,
     regions: o.regions,
     confidence: o.confidence,
     ...(o.evidence ? { evidence: o.evidence } : {}),
+    ...(o.vantages ? { vantages: o.vantages } : {}),
   };
+}
+
+/** A disagreement belongs to the cycle that saw it: vantages that agree again clear it. */
+function withoutVantages(status: ServiceStatus): ServiceStatus {
+  const { vantages: _previous, ...rest } = status;
+  return rest;
 }
 
 /** One change per target and confirming cycle, so target and time make a unique, repeatable id. */

@@ -23,6 +23,13 @@ export interface RegionStatus {
   status: ServiceStatusValue;
 }
 
+/** One vantage's own status for a service: kept on a status when its vantages disagree. */
+export interface VantageStatus {
+  vantage: string;
+  region: string | null;
+  status: ServiceStatusValue;
+}
+
 /** The confirmed status of (service, country), as the status engine stores it. */
 export interface ServiceStatus {
   service: string;
@@ -39,6 +46,11 @@ export interface ServiceStatus {
   confidence: number;
   /** What the vantages saw, one line each ("bj-1 tls://mmg.whatsapp.net:443: probe: connection_reset ..."). */
   evidence?: string[];
+  /**
+   * Present only when the country's vantages reached different statuses: each one's own, bounded
+   * (analysis/vantages.ts), so a disagreement is shown rather than averaged away.
+   */
+  vantages?: VantageStatus[];
 }
 
 /** One change on the (service, country) timeline. */

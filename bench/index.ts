@@ -3,6 +3,8 @@ import { netnsUnavailableReason, runInNetns } from "../test/lab/netns.js";
 import { alertFanoutOptions, runAlertFanoutBench } from "./alert-fanout.js";
 import { DEFAULT_BOT_LATENCY_BENCH, runBotLatencyBench } from "./bot-latency.js";
 import { DEFAULT_PROBE_CYCLE_BENCH, type Figure, runProbeCycleBench } from "./probe-cycle.js";
+import { runStartupBench } from "./startup.js";
+import { runStoreScaleBench } from "./store-scale.js";
 
 // `npm run bench`: every benchmark, one table of figures against their targets. Not a test: it prints
 // and exits 1 only when a figure misses its target. When unprivileged network namespaces are available it
@@ -14,7 +16,15 @@ function table(figures: Figure[]): string {
   const rows = figures.map((f) => {
     const value = f.unit === "" ? String(f.value) : f.value.toFixed(3);
     const target = f.target === null ? "" : `≤ ${f.target}`;
-    const ratio = f.target === null ? "" : (f.value / f.target).toFixed(2);
+    // A target of 0 (nothing lost) has no ratio: 0 met, anything else missed by that much.
+    const ratio =
+      f.target === null
+        ? ""
+        : f.target === 0
+          ? f.value === 0
+            ? "0.00"
+            : "∞"
+          : (f.value / f.target).toFixed(2);
     const verdict = f.target === null ? "" : f.value <= f.target ? "ok" : "MISSED";
     return [f.figure, `${value}${f.unit === "×" ? "" : f.unit}`, target, ratio, verdict];
   });
@@ -45,6 +55,8 @@ async function main(): Promise<number> {
     ...(await runProbeCycleBench({ ...DEFAULT_PROBE_CYCLE_BENCH, blackHole: inside })),
     ...(await runAlertFanoutBench(alertFanoutOptions())),
     ...(await runBotLatencyBench(DEFAULT_BOT_LATENCY_BENCH)),
+    ...(await runStoreScaleBench()),
+    ...(await runStartupBench()),
   ];
   console.log(table(figures));
   return figures.every((f) => f.target === null || f.value <= f.target) ? 0 : 1;

@@ -14,7 +14,14 @@ export interface AskResult {
 export async function ask(question: string, lang: Lang, ctx: AnswerContext): Promise<AskResult> {
   const answer = await buildAnswer(parseQuestion(question, ctx.kb), ctx);
   const html = renderAnswer(ctx.kb, answer, lang);
-  return { answer, html, text: htmlToPlainText(html) };
+  // Only the terminal reads the plain text: Telegram, which answers most questions, never pays for it.
+  return {
+    answer,
+    html,
+    get text() {
+      return htmlToPlainText(html);
+    },
+  };
 }
 
 /** The JSON document of DESIGN.md's `ask` contract, plus `basis`, `mechanism` and `suggestions`. */
@@ -34,6 +41,7 @@ export function askJson(result: AskResult): Record<string, unknown> {
     features: a.features.map((f) => ({ feature: f.feature, status: f.status, mechanism: f.mechanism })),
     alternatives: a.alternatives.map((s) => ({ service: s.service, status: s.status })),
     suggestions: a.suggestions,
+    ooni: a.ooni && !("unavailable" in a.ooni) ? a.ooni : null,
     text: result.text,
   };
 }

@@ -2,6 +2,7 @@ import type { Target } from "../analysis/types.js";
 import type { Lang } from "../kb/schema.js";
 import { type AnswerContext, buildAlternatives, countryOverview } from "./answer.js";
 import { ask } from "./ask.js";
+import { type CheckTarget, CONSOLE_PERSON, checkArgs, checkHint, checkReply } from "./check-now.js";
 import { parseCommand } from "./commands.js";
 import { t } from "./i18n/index.js";
 import { escapeHtml, renderNotUnderstood, sanitizeEcho } from "./render.js";
@@ -18,6 +19,8 @@ import { renderList } from "./views/list.js";
 export interface Reply {
   html: string;
   about?: Target;
+  /** A domain outside the knowledge base: what its "Check now" button probes. */
+  check?: CheckTarget;
 }
 
 export function welcome(lang: Lang, ctx: AnswerContext): string {
@@ -33,7 +36,8 @@ export const about = (lang: Lang): string => renderAbout(lang);
 /** A free-text question. */
 export async function questionReply(question: string, lang: Lang, ctx: AnswerContext): Promise<Reply> {
   const { answer, html } = await ask(question, lang, ctx);
-  return answer.service ? { html, about: { service: answer.service, country: answer.country } } : { html };
+  if (answer.service) return { html, about: { service: answer.service, country: answer.country } };
+  return answer.domain ? { html, check: { domain: answer.domain, country: answer.country } } : { html };
 }
 
 const usageOf = (command: string, lang: Lang) => escapeHtml(t(lang, "usage.service", { command }));
@@ -80,10 +84,16 @@ export function unknownCountry(input: string, lang: Lang): string {
 
 /** The console chat's reply to one line: what the bot would answer in a private chat. */
 export async function reply(message: string, lang: Lang, ctx: AnswerContext): Promise<string> {
+  const check = checkArgs(message, undefined);
+  if (check !== undefined) return checkReply(check, lang, ctx, CONSOLE_PERSON);
   const command = parseCommand(message, undefined);
   switch (command?.name) {
-    case undefined:
-      return (await questionReply(message, lang, ctx)).html;
+    case undefined: {
+      const answered = await questionReply(message, lang, ctx);
+      return answered.check && ctx.onDemand
+        ? `${answered.html}\n${checkHint(answered.check, lang)}`
+        : answered.html;
+    }
     case "start":
       return welcome(lang, ctx);
     case "help":

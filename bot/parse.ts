@@ -82,8 +82,10 @@ const TLDS = new Set(
   ).split(" "),
 );
 
+// Not a Unicode regex: with both `i` and `u`, [a-z] also matches "ſ" and the Kelvin sign "K" (they fold to
+// s and k), and "ſ.com" would be taken for a host name.
 const URL_OR_DOMAIN =
-  /(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}))(?::\d{1,5})?(?:[/?#][^\s]*)?/giu;
+  /(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}))(?::\d{1,5})?(?:[/?#][^\s]*)?/gi;
 
 interface Match {
   target: AliasTarget;
@@ -118,9 +120,27 @@ const RUSSIAN_ENDINGS = ["ами", "ями", "ом", "ем", "ой", "ей", "а
 class AliasIndex {
   readonly byKey = new Map<string, AliasEntry>();
   readonly hanKeys: string[];
+  /** Positions in `hanKeys` of the keys starting with a character, so a question tries only those. */
+  readonly hanKeysByFirst = new Map<string, number[]>();
   constructor(readonly kb: KnowledgeBase) {
     for (const a of kb.aliases) if (!this.byKey.has(a.key)) this.byKey.set(a.key, a);
     this.hanKeys = [...this.byKey.keys()].filter((k) => HAN.test(k)).sort((a, b) => b.length - a.length);
+    this.hanKeys.forEach((key, rank) => {
+      const first = key.charAt(0);
+      const ranks = this.hanKeysByFirst.get(first);
+      if (ranks) ranks.push(rank);
+      else this.hanKeysByFirst.set(first, [rank]);
+    });
+  }
+
+  /** The Han keys that can occur in `text`, in `hanKeys` order (longest first). */
+  hanKeysIn(text: string): string[] {
+    const chars = new Set<string>();
+    // By UTF-16 unit, as charAt above: a key may start with half of a surrogate pair.
+    for (let i = 0; i < text.length; i++) chars.add(text.charAt(i));
+    const ranks = new Set<number>();
+    for (const char of chars) for (const rank of this.hanKeysByFirst.get(char) ?? []) ranks.add(rank);
+    return [...ranks].sort((a, b) => a - b).map((rank) => this.hanKeys[rank] ?? "");
   }
 }
 
@@ -138,14 +158,19 @@ function exactMatches(list: Word[], index: AliasIndex): { matches: Match[]; used
   const matches: Match[] = [];
   const used = new Set<number>();
   // Longest run of words first, so "mainland china" beats "china" and "whats app" beats "app".
+  // Plain loops: every question runs this for up to ten runs of words, and Array.from, slice and join took
+  // most of its time.
   for (let n = Math.min(4, list.length); n >= 1; n--) {
-    for (let i = 0; i + n <= list.length; i++) {
-      if (Array.from({ length: n }, (_, k) => i + k).some((k) => used.has(k))) continue;
-      const slice = list.slice(i, i + n);
-      if (n > 1 && slice.some((w) => HAN.test(w.key))) continue;
-      const entry = index.byKey.get(slice.map((w) => w.key).join(""));
+    runs: for (let i = 0; i + n <= list.length; i++) {
+      let key = "";
+      for (let k = i; k < i + n; k++) {
+        const word = list[k]?.key ?? "";
+        if (used.has(k) || (n > 1 && HAN.test(word))) continue runs;
+        key += word;
+      }
+      const entry = index.byKey.get(key);
       if (!entry) continue;
-      matches.push({ target: entry.target, at: slice[0]?.at ?? 0, fuzzy: false });
+      matches.push({ target: entry.target, at: list[i]?.at ?? 0, fuzzy: false });
       for (let k = i; k < i + n; k++) used.add(k);
     }
   }
@@ -174,7 +199,7 @@ function hanMatches(text: string, index: AliasIndex): { matches: Match[]; rest: 
   const isWordChar = (i: number) => NON_HAN_WORD_CHAR.test(text.charAt(i));
   const taken = new Array<boolean>(compact.length).fill(false);
   const matches: Match[] = [];
-  for (const key of index.hanKeys) {
+  for (const key of index.hanKeysIn(compact)) {
     for (let pos = compact.indexOf(key); pos >= 0; pos = compact.indexOf(key, pos + 1)) {
       const start = from[pos] ?? 0;
       const end = from[pos + key.length - 1] ?? 0;
@@ -308,7 +333,7 @@ export function parseQuestion(input: string, kb: KnowledgeBase): ParsedQuestion 
   const han = hanMatches(normalize(text), index);
   const list = words(han.rest);
   const exact = exactMatches(list, index);
-  const matches = [...han.matches, ...exact.matches];
+  const matches = han.matches.concat(exact.matches);
   list.forEach((word, i) => {
     if (exact.used.has(i) || HAN.test(word.key)) return;
     const entry = inflectedMatch(word, index);

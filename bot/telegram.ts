@@ -2,11 +2,13 @@ import { createHmac } from "node:crypto";
 import { Composer, Telegraf, type Telegram } from "telegraf";
 import type { Logger } from "../core/log.js";
 import { type IsblockedMetrics, timeUpdates } from "../core/metrics.js";
+import { StoreError } from "../store/types.js";
 import type { AnswerContext } from "./answer.js";
 import { commandMenu, MENU_LANGUAGES } from "./commands.js";
 import { aboutFeature } from "./features/about.js";
 import { acknowledge, unhandledButton } from "./features/buttons.js";
 import { channelsFeature } from "./features/channels.js";
+import { checkNowFeature } from "./features/check-now.js";
 import { BotContext, type BotDeps } from "./features/context.js";
 import { groupsFeature } from "./features/groups.js";
 import { inlineFeature } from "./features/inline.js";
@@ -19,7 +21,7 @@ import { reportFeature } from "./features/report.js";
 import { sendHtml } from "./features/send.js";
 import { settingsFeature } from "./features/settings.js";
 import { subscriptionsFeature } from "./features/subscriptions.js";
-import { t } from "./i18n/index.js";
+import { pickLang, t } from "./i18n/index.js";
 import { INLINE_RATE, MESSAGE_RATE } from "./rate-limit.js";
 import { escapeHtml } from "./render.js";
 
@@ -74,6 +76,7 @@ export function conversationComposer(deps: BotDeps, limits: RateLimits): Compose
     groupsFeature(deps),
     aboutFeature(deps),
     lookupFeature(deps),
+    checkNowFeature(deps),
     settingsFeature(deps),
     subscriptionsFeature(deps),
     channelsFeature(deps),
@@ -160,7 +163,11 @@ export function createTelegramBot(options: TelegramBotOptions): Telegraf & { inF
   bot.catch(async (error, ctx) => {
     options.log.error("update failed", { updateId: ctx.update.update_id, updateType: ctx.updateType, error });
     try {
-      const text = t(ctx.lang, "error.generic");
+      // A store that is down (Redis gone) is no bug of the answer: the person is told to come back later.
+      // Without the store the chat's own language is unknown: the person's Telegram language stands in.
+      const unavailable = causedByStore(error);
+      const lang = unavailable ? pickLang(ctx.from?.language_code) : ctx.lang;
+      const text = t(lang, unavailable ? "error.unavailable" : "error.generic");
       if (ctx.callbackQuery) await acknowledge(ctx, text);
       else if (isForBot(ctx)) await sendHtml(ctx, escapeHtml(text));
     } catch (apology) {
@@ -168,6 +175,14 @@ export function createTelegramBot(options: TelegramBotOptions): Telegraf & { inF
     }
   });
   return Object.assign(bot as unknown as Telegraf, { inFlight });
+}
+
+/** Whether the store failing is what made `error` (anywhere along its causes). */
+function causedByStore(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (e instanceof StoreError) return true;
+  }
+  return false;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { analyzeContextFor } from "../analysis/judge.js";
 import { analyzeDocument } from "../analysis/ooni/read.js";
 import { unknownResult } from "../analysis/ooni/result.js";
 import type { FileAnalysis } from "../analysis/types.js";
@@ -37,15 +38,7 @@ async function analyzeFile(
   } catch (error) {
     return { result: unknownResult(file, {}, `not valid JSON: ${(error as Error).message}`), read: false };
   }
-  const result = analyzeDocument(doc, {
-    file,
-    evidence: kb.evidence,
-    serviceForHost: (host) => kb.serviceForHost(host),
-    essentialFeatures: (id) => {
-      const service = kb.service(id);
-      return service ? new Set(service.features.filter((f) => f.essential).map((f) => f.id)) : undefined;
-    },
-  });
+  const result = analyzeDocument(doc, analyzeContextFor(kb, file));
   return { result, read: true };
 }
 

@@ -1,9 +1,11 @@
 import { type Config, ConfigError, loadConfig, secretsOf } from "../core/config.js";
 import { createLogger, type Logger } from "../core/log.js";
 import { createMetrics, type IsblockedMetrics } from "../core/metrics.js";
+import { type AgentRegistry, loadAgentsFile } from "../ingest/agents.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { loadKnowledgeBase } from "../kb/load.js";
-import { openStore } from "../store/open.js";
+import { type ClosableOoniSource, createOoniSource } from "../ooni/source.js";
+import { openStore, parseStoreUrl } from "../store/open.js";
 import type { Store } from "../store/types.js";
 
 /** What every command needs, validated in this order: config, knowledge base, then the store. */
@@ -14,17 +16,35 @@ export interface App {
   store: Store;
   /** Counters and histograms served at /metrics. */
   metrics: IsblockedMetrics;
+  /** OONI's public measurements (disabled when OONI_API_URL=off); close() before the store. */
+  ooni: ClosableOoniSource;
+  /** Remote agents registered in AGENTS_FILE; undefined: no ingest endpoint, no remote vantages. */
+  agents: AgentRegistry | undefined;
 }
 
 export async function openApp(env: NodeJS.ProcessEnv = process.env): Promise<App> {
   const config = loadConfig(env);
-  const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  // The agents' keys are secrets from the first log line on: the registry loads before the logger.
+  const agents = config.agentsFile ? loadAgentsFile(config.agentsFile, env) : undefined;
+  const log = createLogger({ level: config.logLevel, secrets: secretsOf(config, agents?.secrets()) });
   const kb = loadKnowledgeBase();
   if (!kb.country(config.defaultCountry)) {
     throw new ConfigError([
       { variable: "DEFAULT_COUNTRY", message: `${config.defaultCountry} is not in the knowledge base` },
     ]);
   }
-  const store = await openStore(config.storeUrl);
-  return { config, log, kb, store, metrics: createMetrics() };
+  const unknownServices = (config.probeServices ?? []).filter((id) => !kb.service(id));
+  if (unknownServices.length > 0) {
+    throw new ConfigError([
+      { variable: "PROBE_SERVICES", message: `${unknownServices.join(", ")} not in the knowledge base` },
+    ]);
+  }
+  const store = await openStore(config.storeUrl, {
+    ...(config.storeNamespace ? { namespace: config.storeNamespace } : {}),
+    // Connection trouble outside any call (Redis going away, coming back); calls themselves reject.
+    onError: (error) => log.error("store unavailable", { store: parseStoreUrl(config.storeUrl).kind, error }),
+    onRecover: () => log.info("store available again", { store: parseStoreUrl(config.storeUrl).kind }),
+  });
+  const ooni = createOoniSource({ baseUrl: config.ooniApiUrl, ttlMs: config.ooniCacheMs, store, log, kb });
+  return { config, log, kb, store, metrics: createMetrics(), ooni, agents };
 }

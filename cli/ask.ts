@@ -26,10 +26,12 @@ export async function runAsk(args: string[], io: Io): Promise<number> {
       kb: app.kb,
       store: app.store,
       defaultCountry: country ?? app.config.defaultCountry,
+      ooni: app.ooni,
     });
     io.out(values.json ? `${JSON.stringify(askJson(result), null, 2)}\n` : `${result.text}\n`);
     return 0;
   } finally {
+    app.ooni.close();
     await app.store.close();
   }
 }

@@ -3,12 +3,16 @@ import type { StatusChange } from "../analysis/status-engine.js";
 import { type ProbeCycleResult, runProbeCycle } from "../probes/cycle.js";
 import { realNetwork } from "../probes/network.js";
 import { recordProbeMetrics } from "../probes/probe-metrics.js";
+import { NO_REMOTE_OBSERVATIONS, type RemoteObservations } from "../probes/remote.js";
 import type { VantagePlan } from "../probes/vantages.js";
 import { runStatusCycle } from "../scheduler/cycle.js";
 import type { App } from "./app.js";
 
 export const DEFAULT_CONCURRENCY = 16;
 const EVIDENCE_KEPT = 60;
+
+/** What a cycle needs of the app: no Telegram, no web, no OONI. */
+export type CycleApp = Pick<App, "kb" | "store" | "config" | "log" | "metrics">;
 
 export interface FullCycleOptions {
   plan: VantagePlan;
@@ -20,6 +24,11 @@ export interface FullCycleOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   onChange?: (change: StatusChange) => void | Promise<void>;
+  /**
+   * Remote agents' observations for this cycle, asked for once this host's measuring is done; they are
+   * judged together with this host's vantages. Without it, only this host's vantages are judged.
+   */
+  remote?: () => Promise<RemoteObservations>;
 }
 
 /**
@@ -27,10 +36,11 @@ export interface FullCycleOptions {
  * (real network), judge (pure analysis), then confirm statuses through the status engine into the store.
  */
 export async function runFullCycle(
-  app: App,
+  app: CycleApp,
   options: FullCycleOptions,
 ): Promise<{ cycle: ProbeCycleResult; changes: StatusChange[] }> {
   const { kb, store, config, log } = app;
+  const { remote } = options;
   const cycle = await runProbeCycle({
     kb,
     plan: options.plan,
@@ -41,12 +51,22 @@ export async function runFullCycle(
     ...(options.country ? { country: options.country } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    // Agents that cannot be read this cycle leave it to this host's vantages: a store hiccup must not
+    // cost the cycle, and their countries simply get no observation this time.
+    ...(remote
+      ? {
+          remote: () =>
+            remote().catch((error: unknown) => {
+              log.warn("remote observations unavailable: judging this host's vantages only", { error });
+              return NO_REMOTE_OBSERVATIONS;
+            }),
+        }
+      : {}),
   });
-  // A control's measurements appear in the result of every country it was compared with: count once.
-  const measured = new Map(cycle.results.flatMap((r) => r.measurements).map((m) => [m.id, m]));
-  recordProbeMetrics(app.metrics, [...measured.values()]);
+  // This host's own probes only: agents count theirs where they run.
+  recordProbeMetrics(app.metrics, cycle.measured);
   if (cycle.offline.length > 0) {
-    log.warn("vantages offline: their canary failed, their results count as unknown", {
+    log.warn("vantages offline (canary failed or heartbeat missed): their results count as unknown", {
       vantages: cycle.offline,
     });
   }
@@ -66,6 +86,8 @@ export async function runFullCycle(
       features: r.features,
       regions: r.regions,
       confidence: r.confidence,
+      // Shown, not averaged away: which vantage saw what, when they disagree.
+      ...(r.disagreement ? { vantages: r.disagreement } : {}),
       // Enough to show which vantage saw what, bounded so a status stays a small value in the store.
       evidence: r.evidence.slice(0, EVIDENCE_KEPT),
     })),

@@ -1,11 +1,15 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../core/config.js";
 import { redact } from "../core/log.js";
+import { AgentsFileError } from "../ingest/agents.js";
+import { OutboxError } from "../ingest/outbox.js";
 import { KbError } from "../kb/validate.js";
 import { VantagesFileError } from "../probes/vantages.js";
 import { StoreError, StoreUrlError } from "../store/types.js";
+import { runAgent } from "./agent.js";
 import { runAnalyze } from "./analyze.js";
 import { runAsk } from "./ask.js";
+import { runBackup, runRestore } from "./backup.js";
 import { runKbCheck } from "./kb-check.js";
 import { runProbe } from "./probe.js";
 import { runStart } from "./start.js";
@@ -25,10 +29,19 @@ Usage:
                                        whatsapp, telegram, signal and facebook_messenger
   isblocked kb check [--dir DIR] [--json]
                                        validate the knowledge base (default: the kb/ shipped here)
+  isblocked backup FILE [--json]       a consistent copy of the store (STORE_URL) into FILE, also while
+                                       the bot runs: SQLite as a database file, Redis as JSON
+  isblocked restore FILE [--force] [--json]
+                                       the backup FILE into the store; refuses a store that holds data
+                                       unless --force (then replaces it); stop the bot first
+  isblocked agent --ingest URL [--once] [--service id,...] [--concurrency N]
+                                       run as a remote vantage: probe cycles on PROBE_SCHEDULE, each
+                                       batch kept in AGENT_OUTBOX and pushed, signed, to the bot's URL
+                                       (AGENT_ID, AGENT_KEY, VANTAGES_FILE; see ingest/README.md)
   isblocked help                       this text
 
 Environment: BOT_TOKEN, TELEGRAM_API_ROOT, WEBHOOK_URL, WEBHOOK_SECRET, STORE_URL, DEFAULT_COUNTRY,
-PROBE_SCHEDULE, WEB_PORT, LOG_LEVEL (see README.md).
+PROBE_SCHEDULE, WEB_PORT, LOG_LEVEL, AGENTS_FILE (see README.md).
 `;
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
@@ -59,6 +72,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await runProbe(rest, io);
       case "analyze":
         return await runAnalyze(rest, io);
+      case "agent":
+        return await runAgent(rest, io);
+      case "backup":
+        return await runBackup(rest, io);
+      case "restore":
+        return await runRestore(rest, io);
       case "kb": {
         const { positionals, values } = parseArgs({
           args: rest,
@@ -85,7 +104,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 }
 
 function secretsFromEnv(): string[] {
-  return [process.env.BOT_TOKEN, process.env.WEBHOOK_SECRET].filter((s): s is string => Boolean(s));
+  const { BOT_TOKEN, WEBHOOK_SECRET, AGENT_KEY } = process.env;
+  return [BOT_TOKEN, WEBHOOK_SECRET, AGENT_KEY].filter((s): s is string => Boolean(s));
 }
 
 function reportFailure(error: unknown, io: Io): number {
@@ -103,6 +123,17 @@ function reportFailure(error: unknown, io: Io): number {
     io.err(
       `isblocked: the knowledge base is invalid\n${error.problems.map((p) => `  ${p.code} ${p.file}: ${p.message}`).join("\n")}\n`,
     );
+    return 1;
+  }
+  if (error instanceof AgentsFileError) {
+    io.err(
+      `isblocked: invalid agents file ${error.file}\n${error.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}\n`,
+    );
+    return 1;
+  }
+  if (error instanceof OutboxError) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
+    io.err(`isblocked: ${error.message}${cause}\n`);
     return 1;
   }
   if (error instanceof VantagesFileError) {

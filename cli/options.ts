@@ -9,3 +9,24 @@ export function countryOption(kb: KnowledgeBase, value: string | undefined): str
   }
   return country;
 }
+
+/** `--service id,...`: knowledge-base ids, each checked; undefined when not given. */
+export function servicesOption(kb: KnowledgeBase, value: string | undefined): string[] | undefined {
+  const services = value
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const id of services ?? []) {
+    if (!kb.service(id)) throw new UsageError(`--service ${id} is not a service in the knowledge base`);
+  }
+  return services;
+}
+
+/** `--concurrency N`: probes in flight at once, 1-256; `fallback` when not given. */
+export function concurrencyOption(value: string | undefined, fallback: number): number {
+  const concurrency = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new UsageError("--concurrency must be a whole number from 1 to 256");
+  }
+  return concurrency;
+}

@@ -3,7 +3,7 @@ import { loadVantagesFile, localVantage } from "../probes/vantages.js";
 import { openApp } from "./app.js";
 import { DEFAULT_CONCURRENCY, runFullCycle } from "./cycle.js";
 import { type Io, UsageError } from "./main.js";
-import { countryOption } from "./options.js";
+import { concurrencyOption, countryOption, servicesOption } from "./options.js";
 
 export async function runProbe(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -19,20 +19,11 @@ export async function runProbe(args: string[], io: Io): Promise<number> {
     allowPositionals: true,
   });
   if (positionals.length > 0) throw new UsageError(`probe takes no arguments, got ${positionals.join(" ")}`);
-  const concurrency = values.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw new UsageError("--concurrency must be a whole number from 1 to 256");
-  }
+  const concurrency = concurrencyOption(values.concurrency, DEFAULT_CONCURRENCY);
   const app = await openApp();
   try {
     const { kb, config } = app;
-    const services = values.service
-      ?.split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
-    for (const id of services ?? []) {
-      if (!kb.service(id)) throw new UsageError(`--service ${id} is not a service in the knowledge base`);
-    }
+    const services = servicesOption(kb, values.service);
     const country = countryOption(kb, values.country);
     const plan = values.vantages
       ? loadVantagesFile(values.vantages)

@@ -1,10 +1,16 @@
+import { createJudge } from "../analysis/judge.js";
 import { type AlertDispatcher, createAlertDispatcher } from "../bot/alerts/dispatcher.js";
 import { telegrafSender } from "../bot/alerts/telegram-sender.js";
 import { runConsoleChat } from "../bot/console.js";
 import { ALLOWED_UPDATES, createTelegramBot, registerCommands } from "../bot/telegram.js";
 import { ConfigError } from "../core/config.js";
+import { createRemoteProvider } from "../ingest/remote.js";
+import { realNetwork } from "../probes/network.js";
+import { createOnDemandChecks } from "../probes/on-demand.js";
 import { loadVantagesFile, localVantage } from "../probes/vantages.js";
+import { storeRunCoordinator } from "../scheduler/run-coordinator.js";
 import { type Scheduler, startScheduler } from "../scheduler/scheduler.js";
+import { ingestMount } from "../web/routes/ingest.js";
 import { createWebServer } from "../web/server.js";
 import { openApp } from "./app.js";
 import { runFullCycle } from "./cycle.js";
@@ -34,7 +40,16 @@ export async function runStart(_io: Io): Promise<number> {
   const plan = config.vantagesFile
     ? loadVantagesFile(config.vantagesFile)
     : localVantage(config.defaultCountry);
-  const context = { kb, store, defaultCountry: config.defaultCountry };
+  // "Check now" probes any domain from the plan's vantages, over the SSRF-guarded real network.
+  const onDemand = createOnDemandChecks({
+    kb,
+    store,
+    plan,
+    judge: createJudge(kb),
+    network: realNetwork,
+    onRefusal: (refusal) => log.info("on-demand destination refused", { reason: refusal.refusal }),
+  });
+  const context = { kb, store, defaultCountry: config.defaultCountry, ooni: app.ooni, onDemand };
   log.info("starting", {
     store: store.kind,
     defaultCountry: config.defaultCountry,
@@ -46,6 +61,12 @@ export async function runStart(_io: Io): Promise<number> {
 
   // The status page and API, on the embedded default too; the webhook is mounted here when used.
   const web = createWebServer({ store, kb, metrics, log, defaultCountry: config.defaultCountry });
+  // Remote agents (ingest/README.md): their reports come in on the same port, and each cycle judges
+  // their fresh measurements with this host's.
+  const remote = app.agents
+    ? createRemoteProvider({ store, agents: app.agents, online: createJudge(kb).online })
+    : undefined;
+  if (app.agents) web.mount(ingestMount({ store, agents: app.agents, metrics, log }));
   try {
     const port = await web.listen(config.webPort);
     log.info("web server listening", { port });
@@ -76,11 +97,15 @@ export async function runStart(_io: Io): Promise<number> {
       : startScheduler({
           schedule: config.probeSchedule,
           log,
+          // Replicas on one store (Redis) share the schedule: each slot runs on the replica claiming it.
+          coordinator: storeRunCoordinator(store),
           runCycle: async (signal) => {
             const { cycle, changes } = await runFullCycle(app, {
               plan,
               signal,
+              ...(config.probeServices ? { services: config.probeServices } : {}),
               onChange: () => alerts?.kick(),
+              ...(remote ? { remote } : {}),
             });
             log.info("probe cycle done", { results: cycle.results.length, changes: changes.length });
           },
@@ -103,6 +128,9 @@ export async function runStart(_io: Io): Promise<number> {
       config,
       log,
       telegram: telegrafSender(telegramBot.telegram),
+      // Replicas sharing Redis: one dispatcher works at a time. A single process keeps no lease, so its
+      // restart after a crash does not wait for the old one to expire.
+      ...(store.kind === "redis" ? { lease: {} } : {}),
     });
     await alerts.start();
     const connected = () => {
@@ -174,6 +202,7 @@ export async function runStart(_io: Io): Promise<number> {
     log.warn("stopped with updates still in flight", { count: bot.inFlight.count() });
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
+  app.ooni.close();
   await store.close();
   clearTimeout(deadline);
   log.info("stopped");

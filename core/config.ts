@@ -11,6 +11,8 @@ export interface Config {
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
   storeUrl: string;
+  /** Prefix of every store key: replicas of one deployment share it, other deployments (or test runs) do not. */
+  storeNamespace: string | undefined;
   defaultCountry: string;
   /** A cron expression, or `off`. */
   probeSchedule: string;
@@ -18,6 +20,8 @@ export interface Config {
   statusThreshold: number;
   /** Where probes run from; the bot's own host in DEFAULT_COUNTRY when unset. */
   vantagesFile: string | undefined;
+  /** Knowledge-base ids the scheduled cycles probe; every service when unset. */
+  probeServices: string[] | undefined;
   webPort: number;
   logLevel: LogLevel;
   /** Alerts per second over all chats (Telegram's broadcast limit; up to 1000 with paid broadcast). */
@@ -30,9 +34,16 @@ export interface Config {
   alertPaidBroadcast: boolean;
   /** UTC hour at which daily digests go out. */
   digestHour: number;
+  /** OONI's API (ooni/README.md); undefined when OONI_API_URL is `off`. */
+  ooniApiUrl: string | undefined;
+  /** How long an OONI summary is reused before OONI is asked again. */
+  ooniCacheMs: number;
+  /** The registered remote agents (ingest/agents.ts); no ingest endpoint when unset. */
+  agentsFile: string | undefined;
 }
 
 export const DEFAULT_STORE_URL = "sqlite://./data/isblocked.sqlite";
+export const DEFAULT_OONI_API_URL = "https://api.ooni.io";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -81,6 +92,10 @@ const env = z.object({
     .refine((v) => /^(memory:|sqlite:\/\/.+|redis:\/\/.+)$/.test(v), {
       message: "must be memory:, sqlite://PATH or redis://HOST:PORT",
     }),
+  STORE_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be 1-100 characters of A-Z, a-z, 0-9, _ . and -")
+    .optional(),
   DEFAULT_COUNTRY: z
     .string()
     .default("CN")
@@ -103,6 +118,10 @@ const env = z.object({
     .max(65535, "must be 0-65535")
     .default(8080),
   VANTAGES_FILE: z.string().optional(),
+  PROBE_SERVICES: z
+    .string()
+    .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, "must be knowledge-base service ids separated by commas")
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   // Alert delivery rates (bot/alerts/rate-limiter.ts): Telegram's documented limits are the defaults.
   ALERT_RATE_GLOBAL: wholeNumber("messages a second", 1, MAX_PAID_BROADCAST_RATE).optional(),
@@ -115,20 +134,42 @@ const env = z.object({
     .refine((v) => ON_OFF.includes(v), { message: "must be on or off" })
     .transform((v) => v === "on" || v === "true" || v === "1"),
   DIGEST_HOUR: wholeNumber("UTC hour", 0, 23).default(8),
+  // OONI as a source (ooni/): its public API, or `off` (tests, or a bot that must not call out).
+  OONI_API_URL: z
+    .string()
+    .default(DEFAULT_OONI_API_URL)
+    .refine((v) => v === "off" || httpUrl.safeParse(v).success, {
+      message: "must be an http:// or https:// URL, or off",
+    }),
+  OONI_CACHE_MINUTES: wholeNumber("minutes", 1, 1440).default(60),
+  AGENTS_FILE: z.string().optional(),
 });
 
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+/** The variables `isblocked agent` reads as `start` does (ingest/agent-config.ts adds its own). */
+export const sharedAgentEnv = env.pick({
+  DEFAULT_COUNTRY: true,
+  PROBE_SCHEDULE: true,
+  VANTAGES_FILE: true,
+  LOG_LEVEL: true,
+});
+
+/** Parses the environment with `schema`; a bad value is a ConfigError naming each variable at fault. */
+export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.output<S> {
   // An empty variable (`STORE_URL= npm start`) means unset, as in most shells' idiom.
   const present = Object.fromEntries(
     Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ""),
   );
-  const parsed = env.safeParse(present);
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })),
     );
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const e = parseEnv(env, source);
   if (e.WEBHOOK_URL && !e.BOT_TOKEN) {
     throw new ConfigError([{ variable: "WEBHOOK_URL", message: "is set but BOT_TOKEN is not" }]);
   }
@@ -147,10 +188,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     webhookUrl: e.WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,
     storeUrl: e.STORE_URL,
+    storeNamespace: e.STORE_NAMESPACE,
     defaultCountry: e.DEFAULT_COUNTRY,
     probeSchedule: e.PROBE_SCHEDULE,
     statusThreshold: e.STATUS_THRESHOLD,
     vantagesFile: e.VANTAGES_FILE,
+    probeServices: e.PROBE_SERVICES?.split(","),
     webPort: e.WEB_PORT,
     logLevel: e.LOG_LEVEL,
     alertRateGlobal:
@@ -159,10 +202,29 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     alertRateGroup: e.ALERT_RATE_GROUP,
     alertPaidBroadcast: e.ALERT_PAID_BROADCAST,
     digestHour: e.DIGEST_HOUR,
+    ooniApiUrl: e.OONI_API_URL === "off" ? undefined : e.OONI_API_URL,
+    ooniCacheMs: e.OONI_CACHE_MINUTES * 60_000,
+    agentsFile: e.AGENTS_FILE,
   };
 }
 
-/** Everything that must be redacted from logs. */
-export function secretsOf(config: Config): string[] {
-  return [config.botToken, config.webhookSecret].filter((s): s is string => typeof s === "string");
+/**
+ * Everything that must be redacted from logs. `loaded`: secrets read after the config, from files it
+ * names: the agents' keys (ingest/agents.ts).
+ */
+export function secretsOf(config: Config, loaded: readonly string[] = []): string[] {
+  return [config.botToken, config.webhookSecret, storePassword(config.storeUrl), ...loaded].filter(
+    (s): s is string => typeof s === "string",
+  );
+}
+
+/** The password in a redis:// STORE_URL, as written and decoded: either could reach a log line. */
+function storePassword(url: string): string | undefined {
+  if (!url.startsWith("redis://")) return undefined;
+  try {
+    const password = new URL(url).password;
+    return password === "" ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
 }

@@ -217,7 +217,19 @@ export interface IsblockedMetrics {
   updateDuration: Histogram;
   /** Requests the web server answered, by route and status code. */
   httpRequests: Counter<"route" | "code">;
+  /** Agent reports to POST /api/v1/ingest, by outcome (ingest/handler.ts INGEST_OUTCOMES). */
+  ingestRequests: Counter<"outcome">;
 }
+
+/** How an ingest request ended: accepted, or why not. */
+export const INGEST_OUTCOMES = [
+  "accepted",
+  "bad_request",
+  "unauthorized",
+  "replayed",
+  "too_large",
+  "failed",
+] as const;
 
 export function createMetrics(): IsblockedMetrics {
   const registry = new MetricsRegistry();
@@ -230,10 +242,15 @@ export function createMetrics(): IsblockedMetrics {
     ),
   );
   for (const mechanism of PROBE_MECHANISMS) probeFailures.initialize({ mechanism });
+  const ingestRequests = registry.register(
+    new Counter("isblocked_ingest_requests_total", "Agent reports received, by outcome.", ["outcome"]),
+  );
+  for (const outcome of INGEST_OUTCOMES) ingestRequests.initialize({ outcome });
   return {
     registry,
     probes,
     probeFailures,
+    ingestRequests,
     statusChanges: registry.register(
       new Counter("isblocked_status_changes_total", "Status changes confirmed by the status engine."),
     ),

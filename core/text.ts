@@ -2,7 +2,8 @@
 // and a user's spelling of it meet in the same form.
 
 const ZERO_WIDTH_AND_BIDI = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]/g;
-const ARABIC_TO_PERSIAN: Record<string, string> = {
+/** Letters folded to one form: Arabic variants to the Persian letter, Russian ё to е. */
+const FOLDED: Record<string, string> = {
   ي: "ی",
   ى: "ی",
   ك: "ک",
@@ -11,20 +12,23 @@ const ARABIC_TO_PERSIAN: Record<string, string> = {
   أ: "ا",
   إ: "ا",
   آ: "ا",
+  ё: "е",
 };
-const ARABIC_LETTER_VARIANTS = /[يىكۀةأإآ]/g;
-const ARABIC_DIACRITICS = /[\u064b-\u065f\u0670]/g;
-const KASHIDA = /\u0640/g;
+const FOLDED_LETTERS = /[يىكۀةأإآё]/g;
+/** Zero-width and bidi marks, Arabic diacritics and the kashida: dropped. */
+const DROPPED =
+  /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u064b-\u065f\u0670\u0640]/g;
+const ASCII_ONLY = /^[\t\n\r -~]*$/;
 
 /** Lower-cased, NFKC-folded, without invisible characters; Persian/Arabic letter variants unified. */
 export function normalize(text: string): string {
+  // Every question and every word of it passes here. ASCII is its own NFKC form and holds nothing to drop
+  // or fold; the rest is two passes, not one per kind of character.
+  if (ASCII_ONLY.test(text)) return text.toLowerCase();
   return text
     .normalize("NFKC")
-    .replace(ZERO_WIDTH_AND_BIDI, "")
-    .replace(ARABIC_DIACRITICS, "")
-    .replace(KASHIDA, "")
-    .replace(ARABIC_LETTER_VARIANTS, (c) => ARABIC_TO_PERSIAN[c] ?? c)
-    .replace(/ё/g, "е")
+    .replace(DROPPED, "")
+    .replace(FOLDED_LETTERS, (c) => FOLDED[c] ?? c)
     .toLowerCase();
 }
 

@@ -24,6 +24,9 @@ export class KnowledgeBase {
   readonly countryByCode: ReadonlyMap<string, Country>;
   readonly aliases: readonly AliasEntry[];
   private readonly domainOwner: ReadonlyMap<string, string>;
+  // Sorted and filtered once: every answer asks for the history of a dozen services.
+  private readonly eventsByTarget = new Map<string, KbEvent[]>();
+  private readonly tools: readonly Service[];
 
   constructor(
     readonly services: readonly Service[],
@@ -37,6 +40,14 @@ export class KnowledgeBase {
     const domains = new Map<string, string>();
     for (const s of services) for (const d of s.domains) if (!domains.has(d)) domains.set(d, s.id);
     this.domainOwner = domains;
+    const sorted = [...events].sort((a, b) => a.date.localeCompare(b.date));
+    for (const e of sorted) {
+      const key = targetKey(e.service, e.country);
+      const list = this.eventsByTarget.get(key);
+      if (list) list.push(e);
+      else this.eventsByTarget.set(key, [e]);
+    }
+    this.tools = services.filter((s) => CIRCUMVENTION.has(s.category));
     this.aliases = [
       ...services.flatMap((s) => aliasEntries(s.name, s.aliases, { kind: "service", id: s.id }, [s.id])),
       ...countries.flatMap((c) => [
@@ -72,16 +83,17 @@ export class KnowledgeBase {
 
   /** Dated history of one service in one country, oldest first. */
   eventsFor(serviceId: string, countryCode: string): KbEvent[] {
-    return this.events
-      .filter((e) => e.service === serviceId && e.country === countryCode)
-      .sort((a, b) => a.date.localeCompare(b.date));
+    return this.eventsByTarget.get(targetKey(serviceId, countryCode))?.slice() ?? [];
   }
 
   /** Tools whose purpose is to get around blocking: Tor, Psiphon, VPNs. */
   circumventionTools(): Service[] {
-    return this.services.filter((s) => CIRCUMVENTION.has(s.category));
+    return this.tools.slice();
   }
 }
+
+/** Ids and codes never hold a NUL, so no two targets share a key. */
+const targetKey = (serviceId: string, countryCode: string) => `${serviceId}\u0000${countryCode}`;
 
 function aliasEntries(
   name: Record<Lang, string>,

@@ -5,9 +5,11 @@ import type {
   Mechanism,
   RegionStatus,
   ServiceStatusValue,
+  VantageStatus,
 } from "../analysis/types.js";
+import { combineVantages, type VantageOutcome } from "../analysis/vantages.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import type { Endpoint, Service } from "../kb/schema.js";
+import type { Endpoint, Feature, Service } from "../kb/schema.js";
 import { mapWithConcurrency } from "../scheduler/concurrency.js";
 import {
   endpointInput,
@@ -16,12 +18,19 @@ import {
   parseEndpointInput,
 } from "./endpoint.js";
 import type { Network } from "./network.js";
+import { type CycleObservations, joinObservations, type RemoteObservations } from "./remote.js";
 import type { Measurement, StageTimeouts, Vantage } from "./types.js";
 import type { PlannedVantage, VantagePlan } from "./vantages.js";
 
-// One probe cycle: every endpoint of every asked-for service, measured from every vantage (probe and
-// control), a few at a time; then judged per (service, country). Measuring is effectful and lives here;
-// judging is pure (analysis/judge.ts) and is passed in, so the cycle never decides what "blocked" means.
+// One probe cycle in two halves. Measuring (effectful): every endpoint of every asked-for service from
+// every local vantage (probe and control), a few at a time. Judging (pure): over the union of those
+// vantages and remote agents' (probes/remote.ts), per (service, country), each vantage alone and then
+// combined (analysis/vantages.ts). The judge is passed in, so the cycle never decides what "blocked" means.
+
+/** What a cycle probes: a knowledge-base service, or an ad-hoc one (an on-demand check of a domain). */
+export type ProbedService = Pick<Service, "id"> & {
+  features: Pick<Feature, "id" | "essential" | "endpoints">[];
+};
 
 export interface ProbeResult {
   service: string;
@@ -31,11 +40,15 @@ export interface ProbeResult {
   mechanism: Mechanism | null;
   features: FeatureStatus[];
   regions: RegionStatus[];
-  /** Probe vantages of that country whose measurements were judged. */
+  /** Probe vantages of that country that were judged, local and remote, offline ones included. */
   vantages: string[];
-  /** Share of those vantages that were online; 0 when the status is unknown. */
+  /** Share of those vantages that are online and agree with the status; 0 when the status is unknown. */
   confidence: number;
-  /** Probe and control measurements of this service. */
+  /** Each of those vantages' own status. */
+  perVantage: VantageStatus[];
+  /** `perVantage`, bounded, when the vantages reached different statuses; else null. */
+  disagreement: VantageStatus[] | null;
+  /** Probe and control measurements of this service that were judged. */
   measurements: Measurement[];
   evidence: string[];
 }
@@ -43,7 +56,10 @@ export interface ProbeResult {
 export interface ProbeCycleResult {
   results: ProbeResult[];
   canaries: Measurement[];
+  /** Every offline vantage, local (canary failed) and remote (heartbeat missed or canary failed). */
   offline: string[];
+  /** What this host measured itself, canaries aside. */
+  measured: Measurement[];
 }
 
 export interface ProbeCycleOptions {
@@ -53,22 +69,42 @@ export interface ProbeCycleOptions {
   network: Network;
   /** Service ids; every service of the knowledge base when absent. */
   services?: readonly string[];
-  /** Only probe vantages of this country. */
+  /** Services outside the knowledge base, probed instead of `services` (on-demand checks). */
+  adHocServices?: readonly ProbedService[];
+  /** Extra trusted CAs (PEM) for every handshake; NODE_EXTRA_CA_CERTS applies when absent. */
+  ca?: readonly string[];
+  /** Only probe vantages of this country, local or remote. */
   country?: string;
   concurrency: number;
   signal?: AbortSignal;
   now?: () => Date;
   onProgress?: (done: number, total: number) => void;
+  /** Remote agents' observations, asked for once this host's measuring is done. */
+  remote?: () => Promise<RemoteObservations>;
+}
+
+/** What this host's own vantages measured in one cycle. */
+export interface LocalMeasurements {
+  /** The vantages measured from: probes (of `country` when given) and controls. */
+  vantages: PlannedVantage[];
+  measurements: Measurement[];
+  canaries: Measurement[];
+  /** Local vantages whose canary failed. */
+  offline: string[];
 }
 
 interface Task {
-  service: Service;
+  service: ProbedService;
   feature: string;
   endpoint: Endpoint;
   vantage: PlannedVantage;
 }
 
 const OFFLINE_EVIDENCE = "vantage offline: its canary failed, so its results are unknown";
+const REMOTE_OFFLINE_EVIDENCE =
+  "agent offline: a missed heartbeat or a failed canary, so its results are unknown";
+const NOT_MEASURED = "not measured before the deadline";
+const REMOTE_NOT_MEASURED = "not measured by this agent in this window";
 
 /** How every measurement from `vantage` is taken, its canary's included: same clock, abort and DNS. */
 function measureOptions(
@@ -81,6 +117,7 @@ function measureOptions(
     network: options.network,
     timeouts,
     ...(vantage.doh ? { doh: { baseUrl: vantage.doh, format: "wire" as const } } : {}),
+    ...(options.ca ? { ca: options.ca } : {}),
     ...(signal ? { signal } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
@@ -118,16 +155,20 @@ async function measureCanaries(
   return { canaries, offline };
 }
 
-export async function runProbeCycle(options: ProbeCycleOptions): Promise<ProbeCycleResult> {
-  const { kb, plan, judge } = options;
-  const services = options.services
-    ? options.services.map((id) => kb.service(id)).filter((s): s is Service => s !== undefined)
-    : [...kb.services];
+function selectServices(options: ProbeCycleOptions): readonly ProbedService[] {
+  const { kb, services: ids, adHocServices } = options;
+  if (adHocServices) return adHocServices;
+  return ids ? ids.map((id) => kb.service(id)).filter((s): s is Service => s !== undefined) : kb.services;
+}
+
+/** The measuring half: canaries first, then every endpoint from every local vantage that is online. */
+export async function measureVantages(options: ProbeCycleOptions): Promise<LocalMeasurements> {
+  const { plan } = options;
+  const services = selectServices(options);
   const probes = plan.vantages.filter(
     (v) => v.role === "probe" && (options.country === undefined || v.country === options.country),
   );
-  const controls = plan.vantages.filter((v) => v.role === "control");
-  const vantages = [...probes, ...controls];
+  const vantages = [...probes, ...plan.vantages.filter((v) => v.role === "control")];
   const { canaries, offline } = await measureCanaries(options, vantages, plan.timeouts);
 
   const tasks: Task[] = services.flatMap((service) =>
@@ -155,83 +196,127 @@ export async function runProbeCycle(options: ProbeCycleOptions): Promise<ProbeCy
     options.signal,
   );
   const measurements = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  return { vantages, measurements, canaries, offline: [...offline] };
+}
 
+export async function runProbeCycle(options: ProbeCycleOptions): Promise<ProbeCycleResult> {
+  const local = await measureVantages(options);
+  const observed = joinObservations(local, options.remote ? await options.remote() : undefined);
+  const services = selectServices(options);
+  return {
+    results: judgeCycle(services, observed, options.judge, options.country),
+    canaries: local.canaries,
+    offline: [...observed.offline],
+    measured: local.measurements,
+  };
+}
+
+/** The judging half (pure): one result per service and country that has a probe vantage. */
+export function judgeCycle(
+  services: readonly ProbedService[],
+  observed: CycleObservations,
+  judge: Judge,
+  country?: string,
+): ProbeResult[] {
+  const probes = observed.vantages.filter(
+    (v) => v.role === "probe" && (country === undefined || v.country === country),
+  );
   const countries = [...new Set(probes.map((v) => v.country))];
-  const results = services.flatMap((service) =>
-    countries.map((country) =>
+  const latest = latestMeasurements(observed.measurements);
+  return services.flatMap((service) =>
+    countries.map((c) =>
       judgeService(
         service,
-        probes.filter((v) => v.country === country),
-        measurements,
-        offline,
+        probes.filter((v) => v.country === c),
+        observed,
+        latest,
         judge,
       ),
     ),
   );
-  return { results, canaries, offline: [...offline] };
 }
 
-/** Judges one service in one country from the measurements of its probe vantages and all controls. */
+const measurementKey = (vantage: string, service: string | null, feature: string | null, input: string) =>
+  `${vantage}\u0000${service}\u0000${feature}\u0000${input}`;
+
+/** Each vantage's latest measurement of each endpoint: an agent may have measured it twice in a window. */
+function latestMeasurements(measurements: readonly Measurement[]): Map<string, Measurement> {
+  const latest = new Map<string, Measurement>();
+  for (const m of measurements) {
+    const key = measurementKey(m.vantage, m.service, m.feature, m.input);
+    const seen = latest.get(key);
+    if (!seen || m.measurement_start_time > seen.measurement_start_time) latest.set(key, m);
+  }
+  return latest;
+}
+
+/** Judges one service in one country: each of its probe vantages alone, against every online control. */
 export function judgeService(
-  service: Service,
+  service: ProbedService,
   countryProbes: readonly Vantage[],
-  measurements: readonly Measurement[],
-  offline: ReadonlySet<string>,
+  observed: CycleObservations,
+  latest: ReadonlyMap<string, Measurement>,
   judge: Judge,
 ): ProbeResult {
-  const country = countryProbes[0]?.country ?? "";
-  const mine = measurements.filter((m) => m.service === service.id);
-  const judgeVantages = (vantages: readonly Vantage[]) => {
-    const evidence: string[] = [];
-    const features = service.features.map((feature) => {
-      const judgements = feature.endpoints.flatMap((endpoint) => {
-        const input = endpointInput(endpoint);
-        const forEndpoint = mine.filter((m) => m.feature === feature.id && m.input === input);
-        const controls = forEndpoint.filter((m) => m.vantage_role === "control");
-        return vantages.map((vantage): EndpointVerdict => {
-          if (offline.has(vantage.id))
-            return { verdict: "unknown", mechanism: null, evidence: [OFFLINE_EVIDENCE] };
-          const probe = forEndpoint.find((m) => m.vantage === vantage.id);
-          if (!probe)
-            return { verdict: "unknown", mechanism: null, evidence: ["not measured before the deadline"] };
-          const judgement = judge.endpoint(probe, controls);
-          evidence.push(...judgement.evidence.map((e) => `${vantage.id} ${input}: ${e}`));
-          return judgement;
-        });
-      });
-      const verdict = judge.feature(judgements);
-      return { feature: feature.id, essential: feature.essential, ...verdict };
-    });
-    const overall = judge.service(features);
-    return {
-      ...overall,
-      features: features.map(({ feature, status, mechanism }) => ({ feature, status, mechanism })),
-      evidence,
-    };
+  const { offline, remote } = observed;
+  const controls = observed.vantages.filter((v) => v.role === "control" && !offline.has(v.id));
+  const used = new Map<string, Measurement>();
+  const find = (vantage: Vantage, feature: string, input: string) => {
+    const m = latest.get(measurementKey(vantage.id, service.id, feature, input));
+    if (m) used.set(m.id, m);
+    return m;
   };
 
-  const whole = judgeVantages(countryProbes);
-  const regionIds = [...new Set(countryProbes.flatMap((v) => (v.region ? [v.region] : [])))];
-  const regions = regionIds.map((region) => ({
-    region,
-    status: judgeVantages(countryProbes.filter((v) => v.region === region)).status,
-  }));
+  const evidence: string[] = [];
+  const outcomes = countryProbes.map((vantage): VantageOutcome => {
+    const isOffline = offline.has(vantage.id);
+    if (isOffline) {
+      evidence.push(`${vantage.id}: ${remote.has(vantage.id) ? REMOTE_OFFLINE_EVIDENCE : OFFLINE_EVIDENCE}`);
+    }
+    const notMeasured = remote.has(vantage.id) ? REMOTE_NOT_MEASURED : NOT_MEASURED;
+    let gaps = 0;
+    const features = service.features.map((feature) => {
+      const judgements = feature.endpoints.map((endpoint): EndpointVerdict => {
+        if (isOffline) return { verdict: "unknown", mechanism: null, evidence: [OFFLINE_EVIDENCE] };
+        const input = endpointInput(endpoint);
+        const probe = find(vantage, feature.id, input);
+        if (!probe) {
+          gaps++;
+          return { verdict: "unknown", mechanism: null, evidence: [notMeasured] };
+        }
+        const against = controls.flatMap((c) => find(c, feature.id, input) ?? []);
+        const judgement = judge.endpoint(probe, against);
+        evidence.push(...judgement.evidence.map((e) => `${vantage.id} ${input}: ${e}`));
+        return judgement;
+      });
+      return { feature: feature.id, essential: feature.essential, ...judge.feature(judgements) };
+    });
+    if (gaps > 0 && remote.has(vantage.id))
+      evidence.push(`${vantage.id}: ${gaps} endpoint(s) ${notMeasured}`);
+    return {
+      vantage: vantage.id,
+      region: vantage.region ?? null,
+      online: !isOffline,
+      ...judge.service(features),
+      features: features.map(({ feature, status, mechanism }) => ({ feature, status, mechanism })),
+    };
+  });
+
+  const combined = combineVantages(outcomes);
+  const regionIds = combined.regions.map((r) => r.region);
   return {
     service: service.id,
-    country,
+    country: countryProbes[0]?.country ?? "",
     region: regionIds.length === 1 ? (regionIds[0] ?? null) : null,
-    status: whole.status,
-    mechanism: whole.mechanism,
-    features: whole.features,
-    regions,
+    status: combined.status,
+    mechanism: combined.mechanism,
+    features: combined.features,
+    regions: combined.regions,
     vantages: countryProbes.map((v) => v.id),
-    confidence:
-      whole.status === "unknown" || countryProbes.length === 0
-        ? 0
-        : countryProbes.filter((v) => !offline.has(v.id)).length / countryProbes.length,
-    measurements: mine.filter(
-      (m) => m.vantage_role === "control" || countryProbes.some((v) => v.id === m.vantage),
-    ),
-    evidence: whole.evidence,
+    confidence: combined.confidence,
+    perVantage: combined.perVantage,
+    disagreement: combined.disagreement,
+    measurements: [...used.values()],
+    evidence,
   };
 }

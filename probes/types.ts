@@ -23,6 +23,9 @@ export const FAILURES = [
   "http_invalid_redirect_location",
   "http_request_failed",
   "interrupted",
+  // Ours, in OONI's style: the guarded network refused the destination (private address, wrong port), so
+  // no packet was sent. Never a sign of censorship.
+  "ssrf_refused",
   "unknown_failure",
 ] as const;
 export type KnownFailure = (typeof FAILURES)[number];

@@ -11,9 +11,10 @@ export type CycleTrigger = "start" | "schedule" | "manual";
  * - `timed-out`: the deadline aborted it (whatever it did afterwards);
  * - `failed`: it rejected before the deadline;
  * - `skipped`: another cycle was running, so this one never started;
- * - `stopped`: the scheduler was stopping or stopped.
+ * - `stopped`: the scheduler was stopping or stopped;
+ * - `not-elected`: replicas share the schedule and another one claimed this slot (scheduler.ts).
  */
-export type CycleOutcome = "completed" | "timed-out" | "failed" | "skipped" | "stopped";
+export type CycleOutcome = "completed" | "timed-out" | "failed" | "skipped" | "stopped" | "not-elected";
 
 export interface CycleReport {
   outcome: CycleOutcome;

@@ -1,6 +1,9 @@
 import type { EngineState, StatusChange, StepResult } from "../analysis/status-engine.js";
 import type { ServiceStatus, Target, TimelineEntry } from "../analysis/types.js";
+import type { Measurement } from "../probes/types.js";
+import { ClaimKv } from "./claims.js";
 import { DeliveryKv } from "./deliveries.js";
+import { IngestedKv } from "./ingested.js";
 import type {
   AtomicKv,
   ChatId,
@@ -9,6 +12,7 @@ import type {
   DeliveryRecord,
   DigestEntry,
   EngineUpdate,
+  IngestResult,
   Store,
 } from "./types.js";
 
@@ -76,14 +80,24 @@ export class KvStore implements Store {
 
   /** Alert delivery's jobs, records and digests (store/deliveries.ts). */
   private readonly deliveries: DeliveryKv;
+  /** Claims, leases and cached values (store/claims.ts). */
+  private readonly claims: ClaimKv;
+  /** Remote agents' measurements and heartbeats (store/ingested.ts). */
+  private readonly ingested: IngestedKv;
 
   constructor(private readonly kv: AtomicKv) {
     this.kind = kv.kind;
     this.deliveries = new DeliveryKv(kv);
+    this.claims = new ClaimKv(kv);
+    this.ingested = new IngestedKv(kv);
   }
 
   async getStatus(target: Target): Promise<ServiceStatus | undefined> {
     return this.kv.get<ServiceStatus>(keys.status(target));
+  }
+
+  async getStatuses(targets: readonly Target[]): Promise<(ServiceStatus | undefined)[]> {
+    return this.kv.getMany<ServiceStatus>(targets.map((target) => keys.status(target)));
   }
 
   async putStatus(status: ServiceStatus): Promise<void> {
@@ -100,7 +114,7 @@ export class KvStore implements Store {
 
   async listStatuses(country: string): Promise<ServiceStatus[]> {
     const services = (await this.kv.get<string[]>(keys.statusIndex(country))) ?? [];
-    const statuses = await Promise.all(services.map((service) => this.getStatus({ service, country })));
+    const statuses = await this.getStatuses(services.map((service) => ({ service, country })));
     return statuses.filter((status) => status !== undefined);
   }
 
@@ -349,6 +363,42 @@ export class KvStore implements Store {
 
   removeFromDigest(chatId: ChatId, changeIds: readonly string[]): Promise<number> {
     return this.deliveries.removeFromDigest(chatId, changeIds);
+  }
+
+  claimOnce(key: string, ttlMs: number, owner?: string): Promise<boolean> {
+    return this.claims.claimOnce(key, ttlMs, owner);
+  }
+
+  releaseClaim(key: string, owner: string): Promise<boolean> {
+    return this.claims.releaseClaim(key, owner);
+  }
+
+  renewClaim(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.claims.renewClaim(key, owner, ttlMs);
+  }
+
+  getCached<T>(key: string): Promise<T | undefined> {
+    return this.claims.getCached<T>(key);
+  }
+
+  setCached<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    return this.claims.setCached(key, value, ttlMs);
+  }
+
+  addIngested(vantage: string, measurements: readonly Measurement[]): Promise<IngestResult> {
+    return this.ingested.addIngested(vantage, measurements);
+  }
+
+  ingestedSince(vantage: string, sinceMs: number): Promise<Measurement[]> {
+    return this.ingested.ingestedSince(vantage, sinceMs);
+  }
+
+  recordHeartbeat(vantage: string, atMs: number): Promise<void> {
+    return this.ingested.recordHeartbeat(vantage, atMs);
+  }
+
+  lastHeartbeat(vantage: string): Promise<number | undefined> {
+    return this.ingested.lastHeartbeat(vantage);
   }
 
   async close(): Promise<void> {

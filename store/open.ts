@@ -18,6 +18,8 @@ export interface OpenStoreOptions {
    * StoreError. Without a handler these events are ignored so they never crash the process.
    */
   onError?: (error: unknown) => void;
+  /** The backend answers again after such an error (Redis reconnected). */
+  onRecover?: () => void;
 }
 
 export type StoreLocation =
@@ -64,7 +66,7 @@ export async function openKv(url: string, options: OpenStoreOptions = {}): Promi
     case "sqlite":
       return openSqliteKv(location.path, namespace, onError);
     case "redis":
-      return openRedisKv(location.url, namespace, onError);
+      return openRedisKv(location.url, namespace, onError, options.onRecover);
   }
 }
 

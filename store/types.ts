@@ -1,5 +1,6 @@
 import type { EngineState, StatusChange, StepResult } from "../analysis/status-engine.js";
 import type { ServiceStatus, Target, TimelineEntry } from "../analysis/types.js";
+import type { Measurement } from "../probes/types.js";
 
 /** Telegram chat ids exceed 2^53 in theory and are compared as text: kept as decimal strings. */
 export type ChatId = string;
@@ -30,14 +31,20 @@ export interface AtomicKv {
   /** Which backend holds the data. */
   readonly kind: StoreKind;
   get<T>(key: string): Promise<T | undefined>;
+  /** Several values in one round trip of the backend, in the order of `keys`; absent ones undefined. */
+  getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<boolean>;
   /**
    * Atomically replaces the value of `key` with `fn(current)`; returning `undefined` deletes it. `fn` may
    * run more than once under contention and must be pure. Resolves to what was stored. A value written
-   * by `update` has no expiry.
+   * by `update` expires after `options.ttlMs` when given, else never (any earlier expiry is dropped).
    */
-  update<T>(key: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined>;
+  update<T>(
+    key: string,
+    fn: (current: T | undefined) => T | undefined,
+    options?: { ttlMs?: number },
+  ): Promise<T | undefined>;
   close(): Promise<void>;
 }
 
@@ -47,6 +54,8 @@ export interface Store {
   readonly kind: "memory" | "sqlite" | "redis";
 
   getStatus(target: Target): Promise<ServiceStatus | undefined>;
+  /** The statuses of several targets in one store read, in the order of `targets`. */
+  getStatuses(targets: readonly Target[]): Promise<(ServiceStatus | undefined)[]>;
   putStatus(status: ServiceStatus): Promise<void>;
   /** Every stored status of one country. */
   listStatuses(country: string): Promise<ServiceStatus[]>;
@@ -145,6 +154,35 @@ export interface Store {
   /** Removes the named changes from a chat's digest queue; resolves to how many were there. */
   removeFromDigest(chatId: ChatId, changeIds: readonly string[]): Promise<number>;
 
+  // Claims and leases shared by every process on the store (store/claims.ts): one cycle per cron slot
+  // across replicas, one alert dispatcher at a time, a replay cache, one on-demand probe per target.
+  /**
+   * Claims `key` for `ttlMs`: true for the first claim, false while an unexpired claim of it exists
+   * (Redis: one atomic set-if-absent with an expiry, like SET NX PX). A claim by its own `owner` again is
+   * true and does not extend it. Without `owner` every call is a new claimant.
+   */
+  claimOnce(key: string, ttlMs: number, owner?: string): Promise<boolean>;
+  /** Ends a claim early, only if `owner` holds it; resolves true when released. */
+  releaseClaim(key: string, owner: string): Promise<boolean>;
+  /** Extends a claim `owner` holds to `ttlMs` from now; false when it expired or another owns it. */
+  renewClaim(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** A value cached with an expiry (answers of outside sources such as OONI); undefined once expired. */
+  getCached<T>(key: string): Promise<T | undefined>;
+  setCached<T>(key: string, value: T, ttlMs: number): Promise<void>;
+
+  // Remote agents (ingest/, store/ingested.ts): what they pushed, and when each was last heard from.
+  /**
+   * Keeps `measurements` of a registered vantage, idempotently by measurement id (a resend adds nothing),
+   * the latest INGESTED_CAP per vantage by measurement time.
+   */
+  addIngested(vantage: string, measurements: readonly Measurement[]): Promise<IngestResult>;
+  /** A vantage's kept measurements that started at or after `sinceMs`, oldest first. */
+  ingestedSince(vantage: string, sinceMs: number): Promise<Measurement[]>;
+  /** Records an accepted report of an agent at `atMs` (epoch ms); never moves the time back. */
+  recordHeartbeat(vantage: string, atMs: number): Promise<void>;
+  /** Epoch ms of an agent's latest accepted report; undefined if never heard from. */
+  lastHeartbeat(vantage: string): Promise<number | undefined>;
+
   close(): Promise<void>;
 }
 
@@ -196,6 +234,12 @@ export interface DigestEntry {
   change: StatusChange;
   /** ISO timestamp: the digest due after it takes it. */
   addedAt: string;
+}
+
+/** What `addIngested` did: measurements new to the store, and ones it already had (a resend). */
+export interface IngestResult {
+  added: number;
+  duplicates: number;
 }
 
 /** What `updateEngineState` stored. */

@@ -15,6 +15,9 @@ import type { AlertTelegram } from "./telegram-sender.js";
 // send them within Telegram's rate limits, acting on every answer: 429 waits retry_after, 403 drops the
 // chat, 400 migrate follows the group to its supergroup, 5xx and no answer back off and retry. Digest
 // chats get one message a day at DIGEST_HOUR instead.
+// Replicas sharing a store (Redis) each create a dispatcher with a `lease`: only the one holding the lease
+// works, renewing it while alive; another takes over once it expires. A kick on a replica without the lease
+// leaves a mark in the store that the holder looks for every second.
 
 export type { DeliveryStats };
 
@@ -39,7 +42,31 @@ export interface AlertDispatcherDeps {
   tuning?: Partial<DispatcherTuning>;
   /** Alerts sent, failed and throttled, for /metrics. */
   metrics?: SenderDeps["metrics"];
+  /** Work only while holding this lease in the store (several replicas on one store). Default: no lease. */
+  lease?: Partial<DispatcherLease>;
 }
+
+export interface DispatcherLease {
+  /** The claim's key in the store, shared by every replica. */
+  key: string;
+  /** A holder that stops renewing (crashed, cut off) is replaced this long after its last renewal. */
+  ttlMs: number;
+  /** How often the holder renews it and the others try to take it. */
+  renewMs: number;
+  /** How often the holder looks for a kick left by another replica. */
+  kickCheckMs: number;
+}
+
+export const DEFAULT_LEASE: DispatcherLease = {
+  key: "alert-dispatcher-lease",
+  ttlMs: 15_000,
+  renewMs: 5_000,
+  kickCheckMs: 1_000,
+};
+
+/** Where a replica without the lease leaves its kick, and how long the mark lasts. */
+const KICK_MARK_KEY = "alert-dispatcher-kick";
+const KICK_MARK_TTL_MS = 60_000;
 
 export interface AlertDispatcher {
   /** Resumes unfinished deliveries, plans the outbox, sends a due digest, then keeps going. */
@@ -78,8 +105,19 @@ class Dispatcher implements AlertDispatcher {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly pollIntervalMs: number;
-  private readonly queue: DeliveryQueue;
-  private readonly sender: DeliverySender;
+  private readonly newSender: (queue: DeliveryQueue) => DeliverySender;
+  /** Both replaced at each new lease term: a term starts from the store, never from a stale memory. */
+  private queue: DeliveryQueue;
+  private sender: DeliverySender;
+  private readonly lease: DispatcherLease | undefined;
+  /** This dispatcher as the lease's owner. */
+  private readonly id = randomUUID();
+  private leading = false;
+  private renewedAt = 0;
+  private campaign: Promise<void> = Promise.resolve();
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private kickTimer: NodeJS.Timeout | undefined;
+  private lastKickMark: unknown;
 
   private running = false;
   /** Planning and digests run one at a time, in order. */
@@ -97,30 +135,43 @@ class Dispatcher implements AlertDispatcher {
     this.now = deps.now ?? (() => performance.timeOrigin + performance.now());
     const { pollIntervalMs = 30_000, ...tuning } = deps.tuning ?? {};
     this.pollIntervalMs = pollIntervalMs;
+    this.lease = deps.lease ? { ...DEFAULT_LEASE, ...deps.lease } : undefined;
+    this.newSender = (queue) =>
+      new DeliverySender({
+        store: deps.store,
+        kb: deps.kb,
+        telegram: deps.telegram,
+        queue,
+        rates: deps.config,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
+        tuning: {
+          sendTimeoutMs: 20_000,
+          retry: DEFAULT_RETRY,
+          maxInFlight: Math.min(256, Math.max(8, Math.ceil(deps.config.alertRateGlobal / 2))),
+          random: Math.random,
+          ...tuning,
+        },
+        stats: this.stats,
+        log: this.log,
+        now: this.now,
+      });
     this.queue = new DeliveryQueue(this.store, randomUUID());
-    this.sender = new DeliverySender({
-      store: deps.store,
-      kb: deps.kb,
-      telegram: deps.telegram,
-      queue: this.queue,
-      rates: deps.config,
-      ...(deps.metrics ? { metrics: deps.metrics } : {}),
-      tuning: {
-        sendTimeoutMs: 20_000,
-        retry: DEFAULT_RETRY,
-        maxInFlight: Math.min(256, Math.max(8, Math.ceil(deps.config.alertRateGlobal / 2))),
-        random: Math.random,
-        ...tuning,
-      },
-      stats: this.stats,
-      log: this.log,
-      now: this.now,
-    });
+    this.sender = this.newSender(this.queue);
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    if (!this.lease) return this.lead();
+    const { renewMs } = this.lease;
+    this.leaseTimer = setInterval(() => void this.campaignOnce(), renewMs);
+    this.leaseTimer.unref();
+    await this.campaignOnce();
+  }
+
+  /** The work itself, once this dispatcher may do it: always without a lease, while holding it with one. */
+  private async lead(): Promise<void> {
+    this.leading = true;
     const resumed = await this.serial(() => this.resume());
     this.sender.start();
     this.pollTimer = setInterval(() => {
@@ -128,6 +179,10 @@ class Dispatcher implements AlertDispatcher {
     }, this.pollIntervalMs);
     this.pollTimer.unref();
     this.scheduleDigest();
+    if (this.lease) {
+      this.kickTimer = setInterval(() => void this.followKickMark(), this.lease.kickCheckMs);
+      this.kickTimer.unref();
+    }
     await this.kick();
     await this.runDigests();
     this.log.info("alerts started", { ...resumed, owner: this.queue.owner });
@@ -136,14 +191,81 @@ class Dispatcher implements AlertDispatcher {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearInterval(this.pollTimer);
-    clearTimeout(this.digestTimer);
-    await this.sender.stop();
-    await this.work;
+    clearInterval(this.leaseTimer);
+    await this.campaign;
+    if (this.leading) await this.standDown();
+    if (this.lease) {
+      await this.store.releaseClaim(this.lease.key, this.id).catch((error: unknown) => {
+        this.log.warn("alert lease not released: another replica takes over once it expires", { error });
+      });
+    }
     this.log.info("alerts stopped", { queued: this.queue.size });
   }
 
+  /** Stops the work of this term and readies a fresh queue and sender for a later one. */
+  private async standDown(): Promise<void> {
+    this.leading = false;
+    clearInterval(this.pollTimer);
+    clearInterval(this.kickTimer);
+    clearTimeout(this.digestTimer);
+    await this.sender.stop();
+    await this.work;
+    if (this.lease) {
+      this.queue = new DeliveryQueue(this.store, randomUUID());
+      this.sender = this.newSender(this.queue);
+    }
+  }
+
+  /** Takes the lease when free, renews it when held; one attempt at a time. */
+  private campaignOnce(): Promise<void> {
+    this.campaign = this.campaign.then(async () => {
+      const lease = this.lease;
+      if (!lease || !this.running) return;
+      try {
+        if (this.leading) {
+          if (await this.store.renewClaim(lease.key, this.id, lease.ttlMs)) {
+            this.renewedAt = Date.now();
+            return;
+          }
+          this.log.warn("alert lease lost: another replica sends alerts now", { owner: this.id });
+          await this.standDown();
+          return;
+        }
+        if (await this.store.claimOnce(lease.key, lease.ttlMs, this.id)) {
+          this.renewedAt = Date.now();
+          this.log.info("alert lease taken: this replica sends alerts", { owner: this.id });
+          // Half started is not leading: the next attempt (the claim is still ours) starts afresh.
+          await this.lead().catch(async (error: unknown) => {
+            await this.standDown();
+            throw error;
+          });
+        }
+      } catch (error) {
+        this.log.error("alert lease: the store did not answer", { error });
+        // Past the lease's expiry another replica may hold it: carrying on could only waste its work.
+        if (this.leading && Date.now() - this.renewedAt >= lease.ttlMs) await this.standDown();
+      }
+    });
+    return this.campaign;
+  }
+
+  /** On the lease holder: a kick another replica left (it ran the cycle) is planned here. */
+  private async followKickMark(): Promise<void> {
+    try {
+      const mark = await this.store.getCached<string>(KICK_MARK_KEY);
+      if (mark === undefined || mark === this.lastKickMark) return;
+      this.lastKickMark = mark;
+      await this.kick();
+    } catch (error) {
+      this.log.warn("alert kick mark unreadable", { error });
+    }
+  }
+
   kick(): Promise<void> {
+    if (this.lease && !this.leading) {
+      // The holder plans it: a plan made here would not reach its queue.
+      return this.store.setCached(KICK_MARK_KEY, randomUUID(), KICK_MARK_TTL_MS);
+    }
     this.queuedKick ??= this.serial(async () => {
       this.queuedKick = undefined;
       await this.planOutbox();
@@ -217,7 +339,7 @@ class Dispatcher implements AlertDispatcher {
   }
 
   private scheduleDigest(): void {
-    if (!this.running) return;
+    if (!this.running || !this.leading) return;
     const now = this.now();
     const wait = nextDigestAt(now, this.config.digestHour).getTime() - now;
     this.digestTimer = setTimeout(

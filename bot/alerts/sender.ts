@@ -91,6 +91,11 @@ export class DeliverySender {
   /** Chats with a send in flight: their next delivery waits, so a chat's alerts arrive in order. */
   private readonly busy = new Set<ChatId>();
   private readonly parked = new Map<ChatId, QueuedDelivery[]>();
+  /**
+   * Chats whose last request is to be tried again (429 retry_after, a back-off), and until when: nothing
+   * else goes to them before, so a later alert never overtakes the refused one.
+   */
+  private readonly heldUntil = new Map<ChatId, number>();
   /** Chats that answered 403 in this run: their other deliveries are skipped without a request. */
   private readonly inactive = new Set<ChatId>();
   /** Groups that answered 400 migrate in this run, and their supergroups. */
@@ -167,6 +172,14 @@ export class DeliverySender {
       if (this.busy.has(item.chatId)) {
         this.park(item);
         continue;
+      }
+      const heldUntil = this.heldUntil.get(item.chatId);
+      if (heldUntil !== undefined) {
+        if (heldUntil > now) {
+          this.queue.putBack(item, heldUntil);
+          continue;
+        }
+        this.heldUntil.delete(item.chatId);
       }
       // A chat known gone or moved needs a store write, not a request: no pace for it.
       if (!this.inactive.has(item.chatId) && !this.migrated.has(item.chatId)) {
@@ -277,6 +290,7 @@ export class DeliverySender {
           error: outcome.reason,
         });
         this.stats.retried++;
+        this.heldUntil.set(chatId, Math.max(outcome.notBefore, this.heldUntil.get(chatId) ?? 0));
         if (outcome.reason.startsWith("429")) this.metrics?.alertsThrottled.inc();
         this.log.debug("alert retried", {
           job: state.job.id,

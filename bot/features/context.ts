@@ -2,6 +2,7 @@ import { Context } from "telegraf";
 import type { Logger } from "../../core/log.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
+import type { OnDemandChecks } from "../../probes/on-demand.js";
 import type { Store } from "../../store/types.js";
 import type { AnswerContext } from "../answer.js";
 
@@ -23,11 +24,19 @@ export interface BotDeps {
   now: () => number;
   /** An opaque, stable key for a person's problem reports: never their user id itself. */
   reporterKey: (personId: number) => string;
+  /** On-demand probes of any domain ("Check now"); absent means not offered. */
+  onDemand?: OnDemandChecks;
 }
 
 /** The answer context of this update's chat: its default country instead of DEFAULT_COUNTRY. */
 export function answerContext(deps: BotDeps, ctx: BotContext): AnswerContext {
-  return { kb: deps.kb, store: deps.store, defaultCountry: ctx.country, now: deps.now };
+  return {
+    kb: deps.kb,
+    store: deps.store,
+    defaultCountry: ctx.country,
+    now: deps.now,
+    ...(deps.onDemand ? { onDemand: deps.onDemand } : {}),
+  };
 }
 
 /** The chat whose settings and subscriptions an update concerns, as the store keys it. */

@@ -8,6 +8,7 @@ import { renderAlternatives } from "../views/alternatives.js";
 import { renderDetails } from "../views/details.js";
 import { renderHistory } from "../views/history.js";
 import { acknowledge, expiredButton } from "./buttons.js";
+import { checkNowKeyboard } from "./check-now.js";
 import { answerContext, type BotContext, type BotDeps } from "./context.js";
 import { commands, targetButtons } from "./routing.js";
 import { sendHtml } from "./send.js";
@@ -15,10 +16,15 @@ import { sendHtml } from "./send.js";
 /** Sends a reply; one about a known service gets the answer's buttons. */
 export async function sendReply(ctx: BotContext, deps: BotDeps, reply: Reply): Promise<void> {
   const known = reply.about && deps.kb.service(reply.about.service) && deps.kb.country(reply.about.country);
+  const check = reply.check && deps.onDemand ? checkNowKeyboard(reply.check, ctx.lang) : undefined;
   await sendHtml(
     ctx,
     reply.html,
-    known && reply.about ? { keyboard: answerKeyboard(reply.about, ctx.lang) } : {},
+    known && reply.about
+      ? { keyboard: answerKeyboard(reply.about, ctx.lang) }
+      : check
+        ? { keyboard: check }
+        : {},
   );
 }
 

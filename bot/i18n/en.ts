@@ -1,5 +1,8 @@
 import { alertsEn } from "./alerts/en.js";
+import { checkNowEn } from "./check-now/en.js";
 import { conversationEn } from "./conversation/en.js";
+import { ooniEn } from "./ooni/en.js";
+import { regionsEn } from "./regions/en.js";
 
 // The source locale. Every other locale must have exactly these keys (checked by the compiler through
 // `Messages` and by test/bot/i18n.test.ts). Placeholders are {name}; text is plain, the renderer escapes it.
@@ -91,6 +94,9 @@ export const en = {
   "bot.help": 'Ask in your own words: "is Telegram blocked in Iran?", "YouTube Russia", or send a link.',
   ...conversationEn,
   ...alertsEn,
+  ...checkNowEn,
+  ...regionsEn,
+  ...ooniEn,
   "console.intro":
     "isblocked console: ask a question (e.g. is whatsapp blocked in china?), or type exit to quit.",
 } as const;

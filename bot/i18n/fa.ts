@@ -1,6 +1,9 @@
 import { alertsFa } from "./alerts/fa.js";
+import { checkNowFa } from "./check-now/fa.js";
 import { conversationFa } from "./conversation/fa.js";
 import type { Messages } from "./en.js";
+import { ooniFa } from "./ooni/fa.js";
+import { regionsFa } from "./regions/fa.js";
 
 export const fa: Messages = {
   "status.accessible": "در دسترس",
@@ -89,6 +92,9 @@ export const fa: Messages = {
   "bot.help": "به زبان خودتان بپرسید: «آیا تلگرام در ایران فیلتر است؟»، «یوتیوب روسیه»، یا یک لینک بفرستید.",
   ...conversationFa,
   ...alertsFa,
+  ...checkNowFa,
+  ...regionsFa,
+  ...ooniFa,
   "console.intro":
     "کنسول isblocked: سؤالی بپرسید (مثلاً آیا واتس‌اپ در چین فیلتر است؟) یا برای خروج، exit را تایپ کنید.",
 };

@@ -47,7 +47,7 @@ export function pickLang(code: string | undefined | null): Lang {
 export const isRtl = (lang: Lang): boolean => lang === "fa";
 
 /** Messages that come in the plural forms of every locale: `<base>.one|few|many|other`. */
-export type PluralBase = "report.recent";
+export type PluralBase = "report.recent" | "ooni.measurements";
 
 const pluralRules = new Map<Lang, Intl.PluralRules>();
 

@@ -1,6 +1,9 @@
 import { alertsRu } from "./alerts/ru.js";
+import { checkNowRu } from "./check-now/ru.js";
 import { conversationRu } from "./conversation/ru.js";
 import type { Messages } from "./en.js";
+import { ooniRu } from "./ooni/ru.js";
+import { regionsRu } from "./regions/ru.js";
 
 export const ru: Messages = {
   "status.accessible": "доступен",
@@ -90,6 +93,9 @@ export const ru: Messages = {
     "Спрашивайте своими словами: «Telegram заблокирован в Иране?», «YouTube Россия» — или пришлите ссылку.",
   ...conversationRu,
   ...alertsRu,
+  ...checkNowRu,
+  ...regionsRu,
+  ...ooniRu,
   "console.intro":
     "Консоль isblocked: задайте вопрос (например, whatsapp заблокирован в китае?) или введите exit для выхода.",
 };

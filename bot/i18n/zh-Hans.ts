@@ -1,6 +1,9 @@
 import { alertsZhHans } from "./alerts/zh-Hans.js";
+import { checkNowZhHans } from "./check-now/zh-Hans.js";
 import { conversationZhHans } from "./conversation/zh-Hans.js";
 import type { Messages } from "./en.js";
+import { ooniZhHans } from "./ooni/zh-Hans.js";
+import { regionsZhHans } from "./regions/zh-Hans.js";
 
 /** Gregorian dates read the same in simplified and traditional characters. */
 export const chineseDates = {
@@ -93,5 +96,8 @@ export const zhHans: Messages = {
     "用你自己的话提问即可，例如“Telegram在伊朗被封锁了吗？”、“YouTube 俄罗斯”，也可以直接发送链接。",
   ...conversationZhHans,
   ...alertsZhHans,
+  ...checkNowZhHans,
+  ...regionsZhHans,
+  ...ooniZhHans,
   "console.intro": "isblocked 控制台：请输入问题（例如：whatsapp在中国被封锁了吗？），输入 exit 退出。",
 };

@@ -1,6 +1,9 @@
 import { alertsZhHant } from "./alerts/zh-Hant.js";
+import { checkNowZhHant } from "./check-now/zh-Hant.js";
 import { conversationZhHant } from "./conversation/zh-Hant.js";
 import type { Messages } from "./en.js";
+import { ooniZhHant } from "./ooni/zh-Hant.js";
+import { regionsZhHant } from "./regions/zh-Hant.js";
 import { chineseDates } from "./zh-Hans.js";
 
 export const zhHant: Messages = {
@@ -64,5 +67,8 @@ export const zhHant: Messages = {
     "用你自己的話提問就可以，例如「Telegram在伊朗被封鎖了嗎？」、「YouTube 俄羅斯」，也可以直接傳送連結。",
   ...conversationZhHant,
   ...alertsZhHant,
+  ...checkNowZhHant,
+  ...regionsZhHant,
+  ...ooniZhHant,
   "console.intro": "isblocked 主控台：請輸入問題（例如：whatsapp在中國被封鎖了嗎？），輸入 exit 離開。",
 };

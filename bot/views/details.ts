@@ -3,6 +3,7 @@ import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
 import { type MessageKey, t } from "../i18n/index.js";
 import { escapeHtml, formatDate, placeName, serviceName } from "../render.js";
+import { vantageLines } from "./regions.js";
 
 // The Details button: the evidence behind a status, per feature and per region, and what each failing
 // mechanism means. Without a measurement it says so and lists what will be measured.
@@ -57,6 +58,8 @@ export function renderDetails(
       lines.push(`• ${escapeHtml(`${region}: ${t(lang, `status.${r.status}`)}`)}`);
     }
   }
+  const byVantage = vantageLines(kb, target.country, status.vantages, lang);
+  if (byVantage.length > 0) lines.push("", ...byVantage);
   const mechanisms = new Set<Mechanism>(
     [status.mechanism, ...status.features.map((f) => f.mechanism)].filter((m): m is Mechanism => m !== null),
   );

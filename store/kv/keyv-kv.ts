@@ -8,11 +8,19 @@ import { KeyedMutex } from "./mutex.js";
  */
 export interface RawCas {
   read(rawKey: string): Promise<string | undefined>;
+  /** `read` of several keys in one round trip, in the order of `rawKeys`. */
+  readMany(rawKeys: readonly string[]): Promise<(string | undefined)[]>;
   /**
    * Stores `next` (undefined: deletes) only if the stored string is still `expected` (undefined: absent),
-   * as one atomic step of the backend. Resolves false when someone else changed it first.
+   * as one atomic step of the backend. Resolves false when someone else changed it first. `ttlMs` is the
+   * expiry already inside `next` (keyv's `expires`); a backend that can also drop the key then uses it.
    */
-  swap(rawKey: string, expected: string | undefined, next: string | undefined): Promise<boolean>;
+  swap(
+    rawKey: string,
+    expected: string | undefined,
+    next: string | undefined,
+    ttlMs?: number,
+  ): Promise<boolean>;
 }
 
 export interface KeyvAtomicKvOptions {
@@ -54,20 +62,22 @@ export class KeyvAtomicKv implements AtomicKv {
 
   async get<T>(key: string): Promise<T | undefined> {
     const rawKey = this.rawKey(key);
-    return this.backend("get", key, async () => {
-      const raw = await this.cas.read(rawKey);
-      const entry = await this.decode(raw);
-      // keyv.get would delete an expired entry blindly, which could erase a value another process has
-      // just written over it; a conditional delete cannot.
-      if (raw !== undefined && entry === undefined) await this.cas.swap(rawKey, raw, undefined);
-      return entry?.value as T | undefined;
+    return this.backend("get", key, async () => this.valueOf<T>(rawKey, await this.cas.read(rawKey)));
+  }
+
+  async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    if (keys.length === 0) return [];
+    const rawKeys = keys.map((key) => this.rawKey(key));
+    return this.backend("getMany", keys.join(", "), async () => {
+      const raws = await this.cas.readMany(rawKeys);
+      const values: (T | undefined)[] = [];
+      for (const [i, raw] of raws.entries()) values.push(await this.valueOf<T>(rawKeys[i] ?? "", raw));
+      return values;
     });
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
-    if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
-      throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
-    }
+    checkTtl(ttlMs);
     const rawKey = this.rawKey(key);
     await this.backend("set", key, () => this.keyv.set(rawKey, value, ttlMs));
   }
@@ -77,7 +87,13 @@ export class KeyvAtomicKv implements AtomicKv {
     return this.backend("delete", key, () => this.keyv.delete(rawKey));
   }
 
-  async update<T>(key: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+  async update<T>(
+    key: string,
+    fn: (current: T | undefined) => T | undefined,
+    options: { ttlMs?: number } = {},
+  ): Promise<T | undefined> {
+    const { ttlMs } = options;
+    checkTtl(ttlMs);
     const rawKey = this.rawKey(key);
     return this.mutex.run(rawKey, async () => {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -88,9 +104,11 @@ export class KeyvAtomicKv implements AtomicKv {
         const current = entry?.value as T | undefined;
         const next = fn(current);
         if (next === current) return current;
-        const nextRaw =
-          next === undefined ? undefined : await this.serialize({ value: next, expires: undefined });
-        if (await this.backend("update", key, () => this.cas.swap(rawKey, raw, nextRaw))) return next;
+        const expires = ttlMs === undefined ? undefined : Date.now() + ttlMs;
+        const nextRaw = next === undefined ? undefined : await this.serialize({ value: next, expires });
+        if (await this.backend("update", key, () => this.cas.swap(rawKey, raw, nextRaw, ttlMs))) {
+          return next;
+        }
         await backOff(attempt);
       }
       throw new StoreError(`${this.kind} store: update "${key}" lost ${MAX_ATTEMPTS} races in a row`);
@@ -122,6 +140,16 @@ export class KeyvAtomicKv implements AtomicKv {
     }
   }
 
+  /** The value read as `raw` from `rawKey`, or undefined when absent or expired. */
+  private async valueOf<T>(rawKey: string, raw: string | undefined): Promise<T | undefined> {
+    if (raw === undefined) return undefined;
+    const entry = await this.decode(raw);
+    // keyv.get would delete an expired entry blindly, which could erase a value another process has just
+    // written over it; a conditional delete cannot.
+    if (entry === undefined) await this.cas.swap(rawKey, raw, undefined);
+    return entry?.value as T | undefined;
+  }
+
   /** The entry keyv stored in `raw`, or undefined when absent or expired. */
   private async decode(raw: string | undefined): Promise<DeserializedData<unknown> | undefined> {
     if (raw === undefined) return undefined;
@@ -129,6 +157,12 @@ export class KeyvAtomicKv implements AtomicKv {
     if (entry === undefined || entry === null) return undefined;
     if (typeof entry.expires === "number" && Date.now() > entry.expires) return undefined;
     return entry;
+  }
+}
+
+function checkTtl(ttlMs: number | undefined): void {
+  if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
+    throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
   }
 }
 

@@ -16,6 +16,7 @@ export function openMemoryKv(namespace: string): AtomicKv {
     namespace,
     cas: {
       read: async (rawKey) => entries.get(rawKey),
+      readMany: async (rawKeys) => rawKeys.map((rawKey) => entries.get(rawKey)),
       swap: async (rawKey, expected, next) => {
         if (entries.get(rawKey) !== expected) return false;
         if (next === undefined) entries.delete(rawKey);

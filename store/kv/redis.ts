@@ -5,7 +5,8 @@ import { KeyvAtomicKv, messageOf } from "./keyv-kv.js";
 
 /**
  * GET, compare, then SET or DEL, run by Redis as one step. ARGV: expected present ("1"/"0"), expected
- * value, next present ("1"/"0"), next value. A plain SET also drops any TTL, as `update` promises.
+ * value, next present ("1"/"0"), next value, expiry in ms ("" for none). A SET without PX also drops any
+ * TTL, as `update` promises; with an absent expected value and an expiry it is SET NX PX.
  */
 const COMPARE_AND_SET = `
 local current = redis.call('GET', KEYS[1])
@@ -15,7 +16,11 @@ elseif current then
   return 0
 end
 if ARGV[3] == '1' then
-  redis.call('SET', KEYS[1], ARGV[4])
+  if ARGV[5] ~= '' then
+    redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+  else
+    redis.call('SET', KEYS[1], ARGV[4])
+  end
 else
   redis.call('DEL', KEYS[1])
 end
@@ -27,6 +32,7 @@ export async function openRedisKv(
   url: string,
   namespace: string,
   onError: (error: unknown) => void,
+  onRecover: () => void = () => {},
 ): Promise<AtomicKv> {
   let connectedOnce = false;
   const client = createClient({
@@ -41,7 +47,28 @@ export async function openRedisKv(
   });
   const adapter = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
   const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
-  keyv.on("error", onError);
+  // The client reports every failed reconnection attempt; the log wants one line when the connection is lost
+  // and one when it is back. Calls in between reject with a StoreError at once (no offline queue).
+  let lost = false;
+  const connectionLost = (error: unknown) => {
+    if (!connectedOnce || lost) return;
+    lost = true;
+    onError(
+      new StoreError(
+        `redis store: lost the connection to ${redactPassword(url)} (${messageOf(error)}); reconnecting, every store call fails until then`,
+        { cause: error },
+      ),
+    );
+  };
+  // keyv re-emits what its calls throw, and those calls reject with it anyway: only the client's own errors
+  // say the connection is gone.
+  keyv.on("error", () => {});
+  client.on("error", connectionLost);
+  client.on("ready", () => {
+    if (!lost) return;
+    lost = false;
+    onRecover();
+  });
   try {
     await client.connect();
     connectedOnce = true;
@@ -58,10 +85,11 @@ export async function openRedisKv(
     namespace,
     cas: {
       read: async (rawKey) => (await client.get(rawKey)) ?? undefined,
-      swap: async (rawKey, expected, next) => {
+      readMany: async (rawKeys) => (await client.mGet([...rawKeys])).map((raw) => raw ?? undefined),
+      swap: async (rawKey, expected, next, ttlMs) => {
         const applied = await client.eval(COMPARE_AND_SET, {
           keys: [rawKey],
-          arguments: [flag(expected), expected ?? "", flag(next), next ?? ""],
+          arguments: [flag(expected), expected ?? "", flag(next), next ?? "", ttlMs?.toString() ?? ""],
         });
         return applied === 1;
       },

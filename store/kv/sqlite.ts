@@ -37,6 +37,8 @@ export async function openSqliteKv(
     namespace,
     cas: {
       read: (rawKey) => adapter.get<string>(rawKey),
+      // One SELECT ... WHERE key IN (...); the adapter's rows hold the stored strings as they are.
+      readMany: async (rawKeys) => (await adapter.getMany<string>([...rawKeys])) as (string | undefined)[],
       swap: async (rawKey, expected, next) => {
         if (expected === undefined && next === undefined) return true;
         const rows: unknown[] =

@@ -80,7 +80,7 @@ describe("buildAnswer", () => {
 });
 
 describe("askJson", () => {
-  it("has exactly the contract's fields plus basis, mechanism and suggestions", async () => {
+  it("has exactly the contract's fields plus basis, mechanism, suggestions and ooni", async () => {
     const json = askJson(await ask("chatapp in beijing", "en", await context()));
     expect(Object.keys(json).sort()).toEqual(
       [
@@ -91,6 +91,7 @@ describe("askJson", () => {
         "domain",
         "features",
         "mechanism",
+        "ooni",
         "region",
         "service",
         "since",
@@ -100,7 +101,13 @@ describe("askJson", () => {
         "understood",
       ].sort(),
     );
-    expect(json).toMatchObject({ service: "chatapp", country: "CN", region: "beijing", status: "blocked" });
+    expect(json).toMatchObject({
+      service: "chatapp",
+      country: "CN",
+      region: "beijing",
+      status: "blocked",
+      ooni: null,
+    });
     expect(json.text).not.toMatch(/<\/?[bi]>/);
   });
 });

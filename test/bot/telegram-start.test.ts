@@ -41,6 +41,7 @@ describe("isblocked start with BOT_TOKEN", () => {
       cwd: mkdtempSync(join(tmpdir(), "isblocked-tg-")),
       env: {
         PATH: process.env.PATH ?? "",
+        OONI_API_URL: "off",
         STORE_URL: "memory:",
         PROBE_SCHEDULE: "off",
         WEB_PORT: "0",

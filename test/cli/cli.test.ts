@@ -19,6 +19,7 @@ function run(args: string[], env: Record<string, string> = {}, input?: string) {
     // No probe cycle: a test never sends a packet beyond loopback.
     env: {
       PATH: process.env.PATH ?? "",
+      OONI_API_URL: "off",
       STORE_URL: "memory:",
       LOG_LEVEL: "warn",
       PROBE_SCHEDULE: "off",
@@ -140,6 +141,7 @@ describe("isblocked CLI", () => {
       cwd,
       env: {
         PATH: process.env.PATH ?? "",
+        OONI_API_URL: "off",
         STORE_URL: "memory:",
         PROBE_SCHEDULE: "off",
         WEB_PORT: "0",
@@ -167,6 +169,7 @@ describe("isblocked CLI", () => {
       cwd: mkdtempSync(join(tmpdir(), "isblocked-cli-")),
       env: {
         PATH: process.env.PATH ?? "",
+        OONI_API_URL: "off",
         STORE_URL: "memory:",
         LOG_LEVEL: "info",
         PROBE_SCHEDULE: "off",

@@ -32,6 +32,8 @@ describe("loadConfig", () => {
       alertRateGroup: 20,
       alertPaidBroadcast: false,
       digestHour: 8,
+      ooniApiUrl: "https://api.ooni.io",
+      ooniCacheMs: 3_600_000,
     });
   });
 

@@ -127,6 +127,8 @@ describe("scheduler", () => {
     ["*/10 * * * *", 540_000],
     [EVERY_SECOND, 900],
     ["0 0,6 * * *", 0.9 * 6 * 3_600_000],
+    // Once a year: capped at the longest delay a timer honours, not a timer that fires at once.
+    ["0 0 1 1 *", 2 ** 31 - 1],
   ])("derives the deadline of %s from its shortest interval: %d ms", async (schedule, deadlineMs) => {
     const { log } = memoryLog();
     scheduler = startScheduler({ schedule, log, runAtStart: false, runCycle: async () => {} });

@@ -11,8 +11,10 @@ import {
 import type { ServiceStatus, Target, TimelineEntry } from "../../analysis/types.js";
 import { DIGEST_CAP } from "../../store/deliveries.js";
 import { OUTBOX_CAP, TIMELINE_CAP, UPDATE_ID_MEMORY } from "../../store/domain.js";
+import { INGESTED_CAP } from "../../store/ingested.js";
 import { openKv, openStore } from "../../store/open.js";
 import { ALL_SERVICES, type AtomicKv, type DeliveryJob, type Store, StoreError } from "../../store/types.js";
+import { measurement } from "../ingest/support.js";
 import { type Backend, freshNamespace, memoryBackend, redisBackend, sqliteBackend } from "./fixtures.js";
 
 const BACKENDS: Backend[] = [memoryBackend(), sqliteBackend(), redisBackend()];
@@ -95,6 +97,7 @@ function change(n: number): TimelineEntry {
 describe.each(BACKENDS)("store contract: $kind", (backend) => {
   describe.skipIf(backend.skipReason !== undefined)(backend.skipReason ?? "against the real backend", () => {
     let url = "";
+    let namespace = "";
     let kv: AtomicKv;
     let store: Store;
 
@@ -105,7 +108,7 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
       await backend.stop();
     });
     beforeEach(async () => {
-      const namespace = freshNamespace();
+      namespace = freshNamespace();
       kv = await openKv(url, { namespace });
       store = await openStore(url, { namespace });
     });
@@ -191,6 +194,52 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
       it("loses no increment among 300 concurrent updates", async () => {
         await Promise.all(Array.from({ length: 300 }, () => kv.update<number>("hits", (n) => (n ?? 0) + 1)));
         expect(await kv.get("hits")).toBe(300);
+      });
+    });
+
+    // An answer reads a dozen statuses in one round trip, and must see what a dozen single reads would.
+    describe("batched reads", () => {
+      it("gets several keys in the order asked, absent ones undefined, a repeated key twice", async () => {
+        await kv.set("a", { n: 1 });
+        await kv.set("b", ":colon string");
+        await kv.update<number[]>("c", () => [3]);
+        expect(await kv.getMany(["c", "missing", "a", "b", "a"])).toEqual([
+          [3],
+          undefined,
+          { n: 1 },
+          ":colon string",
+          { n: 1 },
+        ]);
+        expect(await kv.getMany([])).toEqual([]);
+      });
+
+      it("reads an expired value as absent, as get does", async () => {
+        await kv.set("short", "soon gone", 100);
+        await kv.set("long", "stays", 60_000);
+        expect(await kv.getMany(["short", "long"])).toEqual(["soon gone", "stays"]);
+        await sleep(200);
+        expect(await kv.getMany(["short", "long"])).toEqual([undefined, "stays"]);
+      });
+
+      it("gives each target's status in order, as getStatus does", async () => {
+        const whatsappCn = status(WHATSAPP_CN);
+        const telegramIr = status({ service: "telegram", country: "IR" }, { status: "blocked" });
+        await store.putStatus(whatsappCn);
+        await store.putStatus(telegramIr);
+        const targets = [
+          { service: "telegram", country: "IR" },
+          { service: "signal", country: "CN" },
+          WHATSAPP_CN,
+          { service: "whatsapp", country: "IR" },
+        ];
+        const batched = await store.getStatuses(targets);
+        expect(batched).toEqual([telegramIr, undefined, whatsappCn, undefined]);
+        expect(batched).toEqual(await Promise.all(targets.map((t) => store.getStatus(t))));
+      });
+
+      it("refuses after close instead of answering 'no data'", async () => {
+        await kv.close();
+        await expect(kv.getMany(["a"])).rejects.toThrow(StoreError);
       });
     });
 
@@ -667,6 +716,109 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
           Array.from({ length: 200 }, (_, n) => store.addReport(`q${n}`, WHATSAPP_CN, t0 + n)),
         );
         expect(await store.countReports(WHATSAPP_CN, t0)).toBe(201);
+      });
+    });
+
+    describe("claims, leases and cache", () => {
+      it("lets exactly one of 50 concurrent claimants, across two store clients, hold a key", async () => {
+        // Two clients share the backing store, except memory: a Map of its own per client.
+        const other = backend.kind === "memory" ? store : await openStore(url, { namespace });
+        try {
+          const wins = await Promise.all(
+            Array.from({ length: 50 }, (_, n) => (n % 2 ? other : store).claimOnce("cron:slot-1", 60_000)),
+          );
+          expect(wins.filter(Boolean)).toHaveLength(1);
+          expect(await store.claimOnce("cron:slot-2", 60_000)).toBe(true);
+        } finally {
+          if (other !== store) await other.close();
+        }
+      });
+
+      it("is reentrant for its owner, taken over once expired, and released only by its owner", async () => {
+        expect(await store.claimOnce("lease", 150, "a")).toBe(true);
+        expect(await store.claimOnce("lease", 150, "a")).toBe(true);
+        expect(await store.claimOnce("lease", 150, "b")).toBe(false);
+        expect(await store.releaseClaim("lease", "b")).toBe(false);
+        await sleep(250);
+        expect(await store.claimOnce("lease", 60_000, "b")).toBe(true);
+        expect(await store.renewClaim("lease", "a", 60_000)).toBe(false);
+        expect(await store.releaseClaim("lease", "b")).toBe(true);
+        expect(await store.claimOnce("lease", 60_000, "a")).toBe(true);
+      });
+
+      it("keeps a renewed lease past its first expiry", async () => {
+        expect(await store.claimOnce("dispatcher", 200, "a")).toBe(true);
+        await sleep(120);
+        expect(await store.renewClaim("dispatcher", "a", 400)).toBe(true);
+        await sleep(150);
+        expect(await store.claimOnce("dispatcher", 200, "b")).toBe(false);
+      });
+
+      it("caches a value until its TTL", async () => {
+        expect(await store.getCached("ooni:CN:whatsapp")).toBeUndefined();
+        await store.setCached("ooni:CN:whatsapp", { measurements: 37 }, 150);
+        expect(await store.getCached("ooni:CN:whatsapp")).toEqual({ measurements: 37 });
+        await sleep(250);
+        expect(await store.getCached("ooni:CN:whatsapp")).toBeUndefined();
+        await expect(store.claimOnce("", 1000)).rejects.toThrow(RangeError);
+      });
+
+      it("writes an update with an expiry when asked, and drops the expiry on a plain update", async () => {
+        await kv.update<number>("ttl", () => 1, { ttlMs: 100 });
+        expect(await kv.get("ttl")).toBe(1);
+        await sleep(200);
+        expect(await kv.get("ttl")).toBeUndefined();
+        await kv.update<number>("ttl", () => 2, { ttlMs: 100 });
+        await kv.update<number>("ttl", (n) => (n ?? 0) + 1);
+        await sleep(200);
+        expect(await kv.get("ttl")).toBe(3);
+      });
+    });
+
+    describe("remote agents: ingested measurements and heartbeats", () => {
+      it("adds measurements idempotently by id and reads the fresh ones of one vantage", async () => {
+        const batch = [measurement(1), measurement(2), measurement(3)];
+        expect(await store.addIngested("bj-1", batch)).toEqual({ added: 3, duplicates: 0 });
+        // A resend, and a batch overlapping it, add only what is new.
+        expect(await store.addIngested("bj-1", batch)).toEqual({ added: 0, duplicates: 3 });
+        expect(await store.addIngested("bj-1", [measurement(3), measurement(4)])).toEqual({
+          added: 1,
+          duplicates: 1,
+        });
+        const since = Date.parse("2026-03-01T12:02:00Z");
+        expect((await store.ingestedSince("bj-1", since)).map((m) => m.id)).toEqual(["m-2", "m-3", "m-4"]);
+        expect(await store.ingestedSince("sh-1", 0)).toEqual([]);
+        expect((await store.ingestedSince("bj-1", 0))[0]).toEqual(measurement(1));
+      });
+
+      it("keeps each measurement once under concurrent resends", async () => {
+        const batch = [measurement(10), measurement(11)];
+        const results = await Promise.all(Array.from({ length: 8 }, () => store.addIngested("bj-1", batch)));
+        expect(results.reduce((sum, r) => sum + r.added, 0)).toBe(2);
+        expect(await store.ingestedSince("bj-1", 0)).toHaveLength(2);
+      });
+
+      it("keeps the latest INGESTED_CAP measurements of a vantage", async () => {
+        const many = Array.from({ length: INGESTED_CAP + 5 }, (_, i) =>
+          measurement(100_000 + i, {
+            measurement_start_time: `2026-03-0${1 + Math.floor(i / 1000)} 00:00:00`,
+          }),
+        );
+        await store.addIngested("bj-1", many);
+        const kept = await store.ingestedSince("bj-1", 0);
+        expect(kept).toHaveLength(INGESTED_CAP);
+        expect(kept.map((m) => m.id)).not.toContain("m-100000");
+        expect(kept.map((m) => m.id)).toContain(`m-${100_000 + INGESTED_CAP + 4}`);
+      });
+
+      it("records heartbeats, never moving one back", async () => {
+        expect(await store.lastHeartbeat("bj-1")).toBeUndefined();
+        await store.recordHeartbeat("bj-1", 2000);
+        await store.recordHeartbeat("bj-1", 1000);
+        expect(await store.lastHeartbeat("bj-1")).toBe(2000);
+        await store.recordHeartbeat("bj-1", 3000);
+        expect(await store.lastHeartbeat("bj-1")).toBe(3000);
+        expect(await store.lastHeartbeat("sh-1")).toBeUndefined();
       });
     });
 

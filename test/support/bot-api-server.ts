@@ -16,7 +16,10 @@ export type ScriptedReply = { result: unknown } | { error_code: number; descript
 export interface BotApiServer {
   apiRoot: string;
   calls: RecordedCall[];
+  /** Holds an update until a getUpdates call confirms it (an `offset` past its id). */
   queueUpdate(update: Record<string, unknown>): void;
+  /** The size of each non-empty getUpdates answer, in order. */
+  batches: number[];
   /**
    * Answers every later call of `method` with `reply(payload)` instead of the default result, until
    * scripted again. Calls are recorded either way.
@@ -66,6 +69,9 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   return Object.fromEntries(new URLSearchParams(text));
 }
 
+/** getUpdates' ceiling on `limit`, as Telegram's. */
+const MAX_UPDATES_PER_CALL = 100;
+
 export interface BotApiServerOptions {
   /** A fixed port; 0 (the default) lets the system pick a free one. */
   port?: number;
@@ -76,7 +82,9 @@ export async function startBotApiServer(
   options: BotApiServerOptions = {},
 ): Promise<BotApiServer> {
   const calls: RecordedCall[] = [];
+  /** Updates not confirmed yet, in update_id order. */
   const pending: Record<string, unknown>[] = [];
+  const batches: number[] = [];
   const waiters: { method: string; resolve: (c: RecordedCall) => void }[] = [];
   let nextMessageId = 1;
   const scripts = new Map<string, (payload: Record<string, unknown>) => ScriptedReply>();
@@ -120,13 +128,26 @@ export async function startBotApiServer(
     }
     const method = match[2] ?? "";
     if (method === "getUpdates") {
+      // As Telegram: an offset confirms every update before it, which is then forgotten for good; at most
+      // `limit` (1-100, default 100) come back, oldest first.
       const offset = Number(payload.offset ?? 0);
-      const due = () => pending.filter((u) => Number(u.update_id) >= offset);
+      const limit = Math.min(
+        MAX_UPDATES_PER_CALL,
+        Math.max(1, Number(payload.limit ?? MAX_UPDATES_PER_CALL)),
+      );
+      const due = () => {
+        for (let i = pending.length - 1; i >= 0; i--) {
+          if (Number(pending[i]?.update_id) < offset) pending.splice(i, 1);
+        }
+        return pending.slice(0, limit);
+      };
       // Long polling, shortened: hold the request briefly when there is nothing to deliver.
       for (let i = 0; i < 10 && due().length === 0 && server.listening; i++) {
         await new Promise((r) => setTimeout(r, 20));
       }
-      res.end(JSON.stringify({ ok: true, result: due() }));
+      const batch = due();
+      if (batch.length > 0) batches.push(batch.length);
+      res.end(JSON.stringify({ ok: true, result: batch }));
       return;
     }
     const call = { method, payload };
@@ -153,7 +174,13 @@ export async function startBotApiServer(
   return {
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
-    queueUpdate: (update) => pending.push(update),
+    queueUpdate: (update) => {
+      // Usually the newest: found from the end.
+      let at = pending.length;
+      while (at > 0 && Number(pending[at - 1]?.update_id) > Number(update.update_id)) at--;
+      pending.splice(at, 0, update);
+    },
+    batches,
     sends: faults.log,
     onSend: (rule) => faults.add(rule),
     clearSendRules: () => faults.clear(),

@@ -1,6 +1,7 @@
 import type { ServiceStatus, TimelineEntry, Verdict } from "../../analysis/types.js";
 import { type MessageKey, t } from "../../bot/i18n/index.js";
 import { formatDate, placeName, serviceName } from "../../bot/render.js";
+import { disagreementSummary, regionSummary } from "../../bot/views/regions.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { KbEvent, Lang, Service } from "../../kb/schema.js";
 import { formatPercent, wt } from "../i18n/index.js";
@@ -107,7 +108,10 @@ function regionsSection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang):
       html`<tr data-region="${r.region}"><th scope="row">${kb.region(model.country, r.region)?.name[lang] ?? r.region}</th><td>${statusBadge(r.status, lang)}</td></tr>`,
   );
   const title = wt(lang, "service.regions");
+  // The same words as the bot's answer: where it is blocked, and whether the vantages disagree.
+  const disagreement = disagreementSummary(model.status?.vantages, lang);
   return html`<section aria-labelledby="h-regions"><h2 id="h-regions">${title}</h2>
+<p class="region-line">${regionSummary(kb, model.country, regions, lang)}</p>${disagreement ? html`<p class="disagreement">${disagreement}</p>` : ""}
 ${scrollable(
   title,
   html`<table><thead><tr><th scope="col">${wt(lang, "service.col.region")}</th><th scope="col">${wt(lang, "board.col.status")}</th></tr></thead>

@@ -144,6 +144,8 @@ export const conversationEn = {
 
   "rate.limited": "You are asking faster than I can answer. Please wait a minute, then ask again.",
   "error.generic": "Sorry, something went wrong while answering. Please try again later.",
+  "error.unavailable":
+    "Temporarily unavailable: I cannot reach my database, so I cannot answer or change anything right now. Please try again in a few minutes.",
   "button.expired": "This button no longer works. Please ask again.",
   "console.telegramOnly": "This command works in Telegram.",
 

@@ -135,6 +135,7 @@ export const conversationZhHans: ConversationMessages = {
 
   "rate.limited": "你提问的速度超过了我回答的速度。请等一分钟再问。",
   "error.generic": "抱歉，回答时出了点问题。请稍后再试。",
+  "error.unavailable": "暂时无法使用：我连不上数据库，现在无法回答或更改任何设置。请过几分钟再试。",
   "button.expired": "这个按钮已失效。请重新提问。",
   "console.telegramOnly": "这个命令只能在 Telegram 中使用。",
 

@@ -135,6 +135,7 @@ export const conversationZhHant: ConversationMessages = {
 
   "rate.limited": "你提問的速度超過了我回答的速度。請等一分鐘再問。",
   "error.generic": "抱歉，回答時出了點問題。請稍後再試。",
+  "error.unavailable": "暫時無法使用：我連不上資料庫，現在無法回答或更改任何設定。請過幾分鐘再試。",
   "button.expired": "這個按鈕已失效。請重新提問。",
   "console.telegramOnly": "這個指令只能在 Telegram 中使用。",
 

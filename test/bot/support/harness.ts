@@ -4,6 +4,7 @@ import type { RateLimits } from "../../../bot/features/rate-limit.js";
 import { createTelegramBot } from "../../../bot/telegram.js";
 import { createLogger } from "../../../core/log.js";
 import type { KnowledgeBase } from "../../../kb/knowledge-base.js";
+import type { OnDemandChecks } from "../../../probes/on-demand.js";
 import { openStore } from "../../../store/open.js";
 import type { Store } from "../../../store/types.js";
 import { realKb } from "../../helpers.js";
@@ -36,7 +37,13 @@ const GENEROUS: RateLimits = {
 };
 
 export async function startHarness(
-  options: { kb?: KnowledgeBase; rateLimits?: RateLimits; defaultCountry?: string } = {},
+  options: {
+    kb?: KnowledgeBase;
+    rateLimits?: RateLimits;
+    defaultCountry?: string;
+    /** On-demand checks ("Check now") over the harness's store. */
+    onDemand?: (store: Store) => OnDemandChecks;
+  } = {},
 ): Promise<Harness> {
   const kb = options.kb ?? realKb();
   const api = await startBotApiServer(TOKEN);
@@ -47,7 +54,12 @@ export async function startHarness(
   const bot = createTelegramBot({
     token: TOKEN,
     apiRoot: api.apiRoot,
-    context: { kb, store, defaultCountry: options.defaultCountry ?? "CN" },
+    context: {
+      kb,
+      store,
+      defaultCountry: options.defaultCountry ?? "CN",
+      ...(options.onDemand ? { onDemand: options.onDemand(store) } : {}),
+    },
     log,
     now: () => clock,
     rateLimits: options.rateLimits ?? GENEROUS,

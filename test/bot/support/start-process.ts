@@ -23,7 +23,7 @@ export interface StartedProcess {
 export function startProcess(env: Record<string, string>, cwd?: string): StartedProcess {
   const child = spawn(process.execPath, [bin, "start"], {
     cwd: cwd ?? mkdtempSync(join(tmpdir(), "isblocked-run-")),
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", OONI_API_URL: "off", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let logs = "";

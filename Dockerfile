@@ -1,0 +1,55 @@
+# syntax=docker/dockerfile:1
+# isblocked: the bot, its web page and API, or a remote agent (`isblocked agent --ingest URL`), in one image.
+#
+# Node 24 (bookworm-slim): an LTS line (active since October 2025, maintained until April 2028). Node 26
+# became the active LTS in October 2026, but nothing here needs it yet, and 24 is the newest line whose
+# native modules (sqlite3, resvg) and our own CI have run on for a year; move to node:26 once CI runs it.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# ---- build: the same npm scripts CI runs, with the compilers a native module may need ----
+FROM ${NODE_IMAGE} AS build
+# sqlite3 compiles itself when no prebuilt binary fits: node-gyp takes the headers of this very Node.
+ENV npm_config_nodedir=/usr/local
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+RUN npm ci --no-audit --no-fund
+RUN npm run build
+RUN node bin/isblocked.js kb check
+
+# ---- runtime dependencies only ----
+FROM ${NODE_IMAGE} AS runtime-deps
+WORKDIR /deps
+COPY package.json package-lock.json ./
+# No install scripts: the project's own `prepare` is tsc, a dev tool, and sqlite3's would compile again
+# what the build stage has compiled (or fetched prebuilt) for this same Node; its binding comes from there.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+COPY --from=build /app/node_modules/sqlite3/build/Release/node_sqlite3.node ./node_modules/sqlite3/build/Release/
+
+# ---- the image: Node, fonts for the charts, the compiled code; no compilers, no dev dependencies ----
+FROM ${NODE_IMAGE}
+# Charts are drawn with system fonts: DejaVu for Latin, Cyrillic and Persian, WenQuanYi for Chinese.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-wqy-microhei \
+  && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production \
+    STORE_URL=sqlite:///data/isblocked.sqlite \
+    WEB_PORT=8080
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY --from=runtime-deps /deps/node_modules ./node_modules
+COPY --from=build /app/bin ./bin
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/kb ./kb
+RUN mkdir -p /data && chown node:node /data
+# The SQLite store (STORE_URL's default here); unused when STORE_URL is redis://.
+VOLUME ["/data"]
+USER node
+EXPOSE 8080
+# /healthz says the process serves; readiness (/readyz) is for load balancers, not for restarts.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.WEB_PORT || 8080}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "bin/isblocked.js"]
+CMD ["start"]
