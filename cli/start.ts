@@ -80,6 +80,7 @@ export async function runStart(_io: Io): Promise<number> {
     throw error;
   }
 
+  let stopping = false;
   let stopRequested: (reason: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => {
     stopRequested = resolve;
@@ -150,7 +151,15 @@ export async function runStart(_io: Io): Promise<number> {
           ...(config.webhookSecret ? { secret_token: config.webhookSecret } : {}),
         })
         .then(async (callback) => {
-          web.mount({ path: webhook.pathname, handler: callback });
+          web.mount({
+            path: webhook.pathname,
+            // Once stopping, an update is refused with 503 rather than started: Telegram sends it again
+            // later, to this process restarted or to another replica.
+            handler: (req, res, next) => {
+              if (!stopping) return callback(req, res, next);
+              res.writeHead(503, { "retry-after": "5" }).end();
+            },
+          });
           telegramBot.botInfo ??= await telegramBot.telegram.getMe();
           connected();
           return stopped;
@@ -184,6 +193,7 @@ export async function runStart(_io: Io): Promise<number> {
   }
 
   const reason = await Promise.race([stopped, finished]);
+  stopping = true;
   log.info("stopping", { reason });
   const deadline = setTimeout(() => {
     log.error("could not stop in time; exiting anyway", { afterMs: STOP_DEADLINE_MS });
@@ -197,7 +207,10 @@ export async function runStart(_io: Io): Promise<number> {
   } catch {
     // Already stopped: launch failed or polling ended.
   }
-  await Promise.all([bot?.inFlight.drained(DRAIN_MS), scheduler?.stop(), web.close(), alerts?.stop()]);
+  await Promise.all([bot?.inFlight.drained(DRAIN_MS), scheduler?.stop(), alerts?.stop()]);
+  // Closed after the drain, so a webhook request whose update was handled gets its 200 and Telegram does
+  // not deliver it again.
+  await web.close();
   if (bot && bot.inFlight.count() > 0)
     log.warn("stopped with updates still in flight", { count: bot.inFlight.count() });
   process.off("SIGINT", onSignal);

@@ -16,11 +16,11 @@ import type { VantagePlan } from "./vantages.js";
 //
 // Anyone may press the button, so the cost is bounded twice: one probe per (country, domain) per window
 // for everyone (a store claim, shared by every replica; the others get that probe's result, or how long
-// to wait), and a few checks per person per minute (in this process: a person talks to one replica at a
-// time, and a polite refusal costs nothing).
+// to wait), and a few checks per person per minute (a sliding window in the store, so a person whose
+// updates reach several replicas still gets five).
 
 export const TARGET_WINDOW_MS = 60_000;
-export const PERSON_LIMIT = { checks: 5, windowMs: 60_000 };
+export const PERSON_LIMIT = { uses: 5, windowMs: 60_000 };
 /** Under the bot's handler timeout (bot/telegram.ts), so a check answers within the update. */
 export const CHECK_DEADLINE_MS = 8_000;
 
@@ -60,33 +60,6 @@ export type CheckOutcome =
   /** The bot's vantage plan has no probe vantage in that country. */
   | { kind: "noVantage"; country: string };
 
-/** At most `checks` per person in any `windowMs`: a sliding window of their recent check times. */
-export class PersonQuota {
-  private readonly recent = new Map<string, number[]>();
-
-  constructor(private readonly limit: { checks: number; windowMs: number } = PERSON_LIMIT) {}
-
-  /** Takes one check; when none is left, how many ms until one is. */
-  take(person: string, nowMs: number): { ok: true } | { ok: false; retryInMs: number } {
-    const times = (this.recent.get(person) ?? []).filter((at) => at > nowMs - this.limit.windowMs);
-    if (times.length >= this.limit.checks) {
-      this.recent.set(person, times);
-      return { ok: false, retryInMs: (times[0] as number) + this.limit.windowMs - nowMs };
-    }
-    times.push(nowMs);
-    this.recent.set(person, times);
-    this.forgetIdle(nowMs);
-    return { ok: true };
-  }
-
-  private forgetIdle(nowMs: number): void {
-    if (this.recent.size < 10_000) return;
-    for (const [person, times] of this.recent) {
-      if ((times.at(-1) ?? 0) <= nowMs - this.limit.windowMs) this.recent.delete(person);
-    }
-  }
-}
-
 export interface OnDemandOptions {
   kb: KnowledgeBase;
   store: Store;
@@ -99,7 +72,7 @@ export interface OnDemandOptions {
   /** Epoch milliseconds. */
   now?: () => number;
   targetWindowMs?: number;
-  personLimit?: { checks: number; windowMs: number };
+  personLimit?: { uses: number; windowMs: number };
   deadlineMs?: number;
   concurrency?: number;
   /** The ports probed as http:// and https://; a lab's stand in for 80 and 443 in tests. */
@@ -140,7 +113,7 @@ export interface OnDemandChecks {
 export function createOnDemandChecks(options: OnDemandOptions): OnDemandChecks {
   const now = options.now ?? Date.now;
   const windowMs = options.targetWindowMs ?? TARGET_WINDOW_MS;
-  const quota = new PersonQuota(options.personLimit ?? PERSON_LIMIT);
+  const personLimit = options.personLimit ?? PERSON_LIMIT;
   const network = guardNetwork(options.network, {
     policy: options.policy ?? PUBLIC_WEB,
     ...(options.onRefusal ? { onRefusal: options.onRefusal } : {}),
@@ -188,7 +161,7 @@ export function createOnDemandChecks(options: OnDemandOptions): OnDemandChecks {
       }
       const domain = parsed.kind === "ip" ? parsed.address : parsed.name;
       const country = request.country.toUpperCase();
-      const taken = quota.take(request.person, now());
+      const taken = await options.store.takeQuota(`on-demand-person:${request.person}`, personLimit, now());
       if (!taken.ok)
         return { kind: "limited", retryInSeconds: Math.max(1, Math.ceil(taken.retryInMs / 1000)) };
       if (!options.plan.vantages.some((v) => v.role === "probe" && v.country === country)) {

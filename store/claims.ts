@@ -11,6 +11,7 @@ interface Claim {
 }
 
 const claimKey = (key: string) => `claim:${nonEmpty(key)}`;
+const quotaKey = (key: string) => `quota:${nonEmpty(key)}`;
 const cacheKey = (key: string) => `cache:${nonEmpty(key)}`;
 
 export class ClaimKv {
@@ -41,6 +42,21 @@ export class ClaimKv {
     return released;
   }
 
+  async takeQuota(key: string, limit: Quota, nowMs: number): Promise<QuotaOutcome> {
+    let outcome: QuotaOutcome = { ok: true };
+    // Kept no longer than the window: a person who stops asking leaves nothing behind.
+    await this.kv.update<number[]>(
+      quotaKey(key),
+      (times = []) => {
+        const taken = takeFromWindow(times, limit, nowMs);
+        outcome = taken.outcome;
+        return taken.times;
+      },
+      { ttlMs: limit.windowMs },
+    );
+    return outcome;
+  }
+
   getCached<T>(key: string): Promise<T | undefined> {
     return this.kv.get<T>(cacheKey(key));
   }
@@ -48,6 +64,31 @@ export class ClaimKv {
   setCached<T>(key: string, value: T, ttlMs: number): Promise<void> {
     return this.kv.set(cacheKey(key), value, ttlMs);
   }
+}
+
+/** At most `uses` in any `windowMs`. */
+export interface Quota {
+  uses: number;
+  windowMs: number;
+}
+
+export type QuotaOutcome = { ok: true } | { ok: false; retryInMs: number };
+
+/**
+ * A sliding window over the times of recent uses: one more use at `nowMs`, or, when `limit.uses` of them
+ * are younger than the window, how long until the oldest of those leaves it.
+ */
+export function takeFromWindow(
+  times: readonly number[],
+  limit: Quota,
+  nowMs: number,
+): { times: number[]; outcome: QuotaOutcome } {
+  const recent = times.filter((at) => at > nowMs - limit.windowMs);
+  if (recent.length >= limit.uses) {
+    const oldest = recent[recent.length - limit.uses] as number;
+    return { times: recent, outcome: { ok: false, retryInMs: oldest + limit.windowMs - nowMs } };
+  }
+  return { times: [...recent, nowMs], outcome: { ok: true } };
 }
 
 function nonEmpty(key: string): string {

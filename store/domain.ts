@@ -377,6 +377,14 @@ export class KvStore implements Store {
     return this.claims.renewClaim(key, owner, ttlMs);
   }
 
+  takeQuota(
+    key: string,
+    limit: { uses: number; windowMs: number },
+    nowMs: number,
+  ): Promise<{ ok: true } | { ok: false; retryInMs: number }> {
+    return this.claims.takeQuota(key, limit, nowMs);
+  }
+
   getCached<T>(key: string): Promise<T | undefined> {
     return this.claims.getCached<T>(key);
   }

@@ -166,6 +166,16 @@ export interface Store {
   releaseClaim(key: string, owner: string): Promise<boolean>;
   /** Extends a claim `owner` holds to `ttlMs` from now; false when it expired or another owns it. */
   renewClaim(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Takes one of `limit.uses` uses of `key` in any `limit.windowMs` ending at `nowMs` (epoch ms): a sliding
+   * window shared by every process on the store, such as checks per person per minute. When none is left,
+   * resolves to how long until one is.
+   */
+  takeQuota(
+    key: string,
+    limit: { uses: number; windowMs: number },
+    nowMs: number,
+  ): Promise<{ ok: true } | { ok: false; retryInMs: number }>;
   /** A value cached with an expiry (answers of outside sources such as OONI); undefined once expired. */
   getCached<T>(key: string): Promise<T | undefined>;
   setCached<T>(key: string, value: T, ttlMs: number): Promise<void>;

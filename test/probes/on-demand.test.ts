@@ -6,7 +6,8 @@ import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import { endpointInput, measureEndpoint } from "../../probes/endpoint.js";
 import { guardNetwork } from "../../probes/guarded-network.js";
 import { realNetwork } from "../../probes/network.js";
-import { type OnDemandOptions, PersonQuota } from "../../probes/on-demand.js";
+import type { OnDemandOptions } from "../../probes/on-demand.js";
+import { takeFromWindow } from "../../store/claims.js";
 import { openStore } from "../../store/open.js";
 import type { Store } from "../../store/types.js";
 import { realKb } from "../helpers.js";
@@ -204,11 +205,27 @@ describe("at most 5 checks per person per minute", () => {
   });
 
   it("slides: a check frees up a minute after it was taken", () => {
-    const quota = new PersonQuota({ checks: 2, windowMs: 60_000 });
-    expect(quota.take("p", 0)).toEqual({ ok: true });
-    expect(quota.take("p", 10_000)).toEqual({ ok: true });
-    expect(quota.take("p", 59_999)).toEqual({ ok: false, retryInMs: 1 });
-    expect(quota.take("p", 60_000)).toEqual({ ok: true });
-    expect(quota.take("p", 60_001)).toEqual({ ok: false, retryInMs: 9_999 });
+    const limit = { uses: 2, windowMs: 60_000 };
+    let times: number[] = [];
+    const take = (nowMs: number) => {
+      const taken = takeFromWindow(times, limit, nowMs);
+      times = taken.times;
+      return taken.outcome;
+    };
+    expect(take(0)).toEqual({ ok: true });
+    expect(take(10_000)).toEqual({ ok: true });
+    expect(take(59_999)).toEqual({ ok: false, retryInMs: 1 });
+    expect(take(60_000)).toEqual({ ok: true });
+    expect(take(60_001)).toEqual({ ok: false, retryInMs: 9_999 });
+  });
+
+  it("is shared by two store clients: a person whose updates reach two replicas still gets five", async () => {
+    const path = "shared-person.sqlite";
+    const [one, two] = [checks(await sqliteStore(path)), checks(await sqliteStore(path))];
+    const ask = (n: number) =>
+      (n % 2 ? one : two).check({ domain: "open.example", country: "FR", person: "mallory" });
+    const kinds = [];
+    for (let n = 0; n < 6; n++) kinds.push((await ask(n)).kind);
+    expect(kinds).toEqual(["noVantage", "noVantage", "noVantage", "noVantage", "noVantage", "limited"]);
   });
 });

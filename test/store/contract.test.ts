@@ -754,6 +754,28 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
         expect(await store.claimOnce("dispatcher", 200, "b")).toBe(false);
       });
 
+      it("takes at most N uses of a quota in any window, shared by two clients and under concurrency", async () => {
+        const other = backend.kind === "memory" ? store : await openStore(url, { namespace });
+        try {
+          const limit = { uses: 5, windowMs: 60_000 };
+          const t0 = Date.UTC(2026, 10, 22, 8, 0, 0);
+          const outcomes = await Promise.all(
+            Array.from({ length: 12 }, (_, n) =>
+              (n % 2 ? other : store).takeQuota("checks:p", limit, t0 + n),
+            ),
+          );
+          expect(outcomes.filter((o) => o.ok)).toHaveLength(5);
+          // The oldest of the five leaves the window first: at t0 + 60 s, at the latest t0 + 11 + 60 s.
+          const refused = await store.takeQuota("checks:p", limit, t0 + 30_000);
+          expect(refused.ok).toBe(false);
+          expect(refused.ok ? 0 : refused.retryInMs).toBeLessThanOrEqual(30_011);
+          expect((await store.takeQuota("checks:p", limit, t0 + 60_012)).ok).toBe(true);
+          expect((await store.takeQuota("checks:q", limit, t0 + 30_000)).ok).toBe(true);
+        } finally {
+          if (other !== store) await other.close();
+        }
+      });
+
       it("caches a value until its TTL", async () => {
         expect(await store.getCached("ooni:CN:whatsapp")).toBeUndefined();
         await store.setCached("ooni:CN:whatsapp", { measurements: 37 }, 150);
