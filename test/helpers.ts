@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { type Answer, NOTHING_KNOWN } from "../bot/answer.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { loadKnowledgeBase } from "../kb/load.js";
 
@@ -16,4 +17,20 @@ let real: KnowledgeBase | undefined;
 export function realKb(): KnowledgeBase {
   real ??= loadKnowledgeBase();
   return real;
+}
+
+/** An answer about `service` in `country` with nothing known yet: tests spread their own fields over it. */
+export function answerWithNothingKnown(service: string, country: string): Answer {
+  return {
+    understood: true,
+    service,
+    domain: null,
+    country,
+    region: null,
+    ...NOTHING_KNOWN,
+    history: [],
+    alternatives: [],
+    circumvention: [],
+    suggestions: [],
+  };
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { RegionStatus, ServiceStatus, VantageStatus } from "../../analysis/types.js";
-import { type Answer, NOTHING_KNOWN } from "../../bot/answer.js";
+import type { Answer } from "../../bot/answer.js";
 import { renderAnswer } from "../../bot/render.js";
 import { renderDetails } from "../../bot/views/details.js";
 import { disagreementSummary, listOf, regionLines, regionSummary } from "../../bot/views/regions.js";
 import type { Lang } from "../../kb/schema.js";
 import { renderServicePage, type ServicePageModel } from "../../web/views/service-page.js";
-import { realKb } from "../helpers.js";
+import { answerWithNothingKnown, realKb } from "../helpers.js";
 
 // Region detail and disagreement, pinned word for word in every locale. Telegram, China, July 2015: the
 // web version was blocked from Beijing and Shenzhen while it still worked elsewhere.
@@ -96,18 +96,7 @@ describe("regionLines", () => {
   });
 });
 
-const base: Answer = {
-  understood: true,
-  service: "telegram",
-  domain: null,
-  country: "CN",
-  region: null,
-  ...NOTHING_KNOWN,
-  history: [],
-  alternatives: [],
-  circumvention: [],
-  suggestions: [],
-};
+const base: Answer = answerWithNothingKnown("telegram", "CN");
 
 const status: ServiceStatus = {
   service: "telegram",

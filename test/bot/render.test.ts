@@ -1,25 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { type Answer, NOTHING_KNOWN } from "../../bot/answer.js";
+import type { Answer } from "../../bot/answer.js";
 import { formatDate, htmlToPlainText, renderAnswer } from "../../bot/render.js";
 import type { KbEvent, Lang } from "../../kb/schema.js";
-import { miniKb } from "../helpers.js";
+import { answerWithNothingKnown, miniKb } from "../helpers.js";
 
 const kb = miniKb();
 // The fixture has exactly these two events, oldest first.
 const [partialEvent, blockedEvent] = kb.eventsFor("chatapp", "CN") as [KbEvent, KbEvent];
 
-const base: Answer = {
-  understood: true,
-  service: "chatapp",
-  domain: null,
-  country: "CN",
-  region: null,
-  ...NOTHING_KNOWN,
-  history: [],
-  alternatives: [],
-  circumvention: [],
-  suggestions: [],
-};
+const base: Answer = answerWithNothingKnown("chatapp", "CN");
 
 describe("renderAnswer", () => {
   it("renders a measured partial block with features, history, alternatives and circumvention", () => {

@@ -8,6 +8,7 @@ import { createLogger } from "../../core/log.js";
 import { openStore } from "../../store/open.js";
 import type { Store } from "../../store/types.js";
 import { realKb } from "../helpers.js";
+import { TOKEN, textUpdate, WEBHOOK_URL } from "../scale/support.js";
 import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
 import { freePort, type StartedProcess, startProcess, waitFor } from "./support/start-process.js";
 
@@ -16,27 +17,14 @@ import { freePort, type StartedProcess, startProcess, waitFor } from "./support/
 // and SIGTERM answers what is in flight, then closes the store, within 10 s. Polling itself is covered by
 // telegram-start.test.ts.
 
-const TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0";
 const TOKEN_SECRET_PART = TOKEN.split(":")[1] ?? "";
 const WEBHOOK_SECRET = "wh_s3cret-Value_7f3a9";
-const WEBHOOK_URL = "https://bot.example.invalid/tg/hook";
 /** The requirement: everything closed within 10 s of SIGTERM. */
 const STOP_BOUND_MS = 10_000;
 
 let nextUpdateId = 1000;
 function message(chatId: number, text: string, languageCode = "en", updateId = nextUpdateId++) {
-  const command = /^\/\w+/.exec(text);
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: 1_763_726_400,
-      chat: { id: chatId, type: "private", first_name: "Lin" },
-      from: { id: chatId, is_bot: false, first_name: "Lin", language_code: languageCode },
-      text,
-      ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] } : {}),
-    },
-  };
+  return textUpdate(updateId, chatId, text, languageCode);
 }
 
 const sendsTo = (api: BotApiServer, chatId: number) =>

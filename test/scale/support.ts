@@ -4,7 +4,7 @@ export const TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0";
 export const WEBHOOK_URL = "https://bot.example.invalid/tg/hook";
 
 /** A private message from `chatId`; a leading /command is marked as one. */
-export function textUpdate(updateId: number, chatId: number, text: string) {
+export function textUpdate(updateId: number, chatId: number, text: string, languageCode = "en") {
   const command = /^\/\w+/.exec(text);
   return {
     update_id: updateId,
@@ -12,7 +12,7 @@ export function textUpdate(updateId: number, chatId: number, text: string) {
       message_id: updateId,
       date: 1_763_726_400,
       chat: { id: chatId, type: "private", first_name: "Lin" },
-      from: { id: chatId, is_bot: false, first_name: "Lin", language_code: "en" },
+      from: { id: chatId, is_bot: false, first_name: "Lin", language_code: languageCode },
       text,
       ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] } : {}),
     },
