@@ -5,7 +5,7 @@ import { type MessageKey, t } from "./i18n/index.js";
 // which slash-words the bot treats as its own.
 
 export interface CommandArg {
-  name: "arg.service" | "arg.country" | "arg.channel" | "arg.code" | "arg.mode";
+  name: "arg.service" | "arg.country" | "arg.channel" | "arg.code" | "arg.mode" | "arg.domain";
   optional: boolean;
 }
 
@@ -25,6 +25,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "alternatives", args: [service, country], where: "anywhere" },
   { name: "history", args: [service, country], where: "anywhere" },
   { name: "report", args: [service, country], where: "anywhere" },
+  // Handled by bot/features/check-now.ts, not by a handler of the command table.
+  { name: "check", args: [{ name: "arg.domain", optional: false }, country], where: "anywhere" },
   { name: "subscribe", args: [service, country], where: "anywhere" },
   { name: "unsubscribe", args: [service, country], where: "anywhere" },
   { name: "subscriptions", args: [], where: "anywhere" },

@@ -267,6 +267,7 @@ describe("welcome, help, greeting, about", () => {
         "/alternatives &lt;service&gt; [country] — What works instead of a service",
         "/history &lt;service&gt; [country] — The last 30 days as a chart, and dated history",
         "/report &lt;service&gt; [country] — Tell us a service does not work for you",
+        "/check &lt;domain&gt; [country] — Check any website now from the country's vantages",
         "/subscribe &lt;service&gt; [country] — Get a message when a status changes",
         "/unsubscribe &lt;service&gt; [country] — Stop those messages",
         "/subscriptions — What this chat follows",

@@ -13,6 +13,7 @@ export const conversationEn = {
   "command.alternatives": "What works instead of a service",
   "command.history": "The last 30 days as a chart, and dated history",
   "command.report": "Tell us a service does not work for you",
+  "command.check": "Check any website now from the country's vantages",
   "command.subscribe": "Get a message when a status changes",
   "command.unsubscribe": "Stop those messages",
   "command.subscriptions": "What this chat follows",
@@ -27,6 +28,7 @@ export const conversationEn = {
   "arg.country": "country",
   "arg.channel": "@channel",
   "arg.code": "code",
+  "arg.domain": "domain",
   "arg.mode": "immediate|digest",
 
   "help.commands": "Commands:",

@@ -13,6 +13,7 @@ export const conversationFa: ConversationMessages = {
   "command.alternatives": "به جای یک سرویس چه چیزی کار می‌کند",
   "command.history": "نمودار ۳۰ روز گذشته و تاریخچهٔ تاریخ‌دار",
   "command.report": "گزارش اینکه سرویسی برای شما کار نمی‌کند",
+  "command.check": "بررسی فوری هر وبسایت از نقاط سنجش داخل کشور",
   "command.subscribe": "پیام هنگام تغییر وضعیت",
   "command.unsubscribe": "لغو این پیام‌ها",
   "command.subscriptions": "این گفت‌وگو چه چیزهایی را دنبال می‌کند",
@@ -27,6 +28,7 @@ export const conversationFa: ConversationMessages = {
   "arg.country": "کشور",
   "arg.channel": "@کانال",
   "arg.code": "کد",
+  "arg.domain": "دامنه",
   "arg.mode": "immediate|digest",
 
   "help.commands": "دستورها:",

@@ -13,6 +13,7 @@ export const conversationRu: ConversationMessages = {
   "command.alternatives": "Чем заменить сервис",
   "command.history": "График за 30 дней и история с датами",
   "command.report": "Сообщить, что сервис у вас не работает",
+  "command.check": "Проверить любой сайт прямо сейчас из точек в стране",
   "command.subscribe": "Сообщать, когда статус меняется",
   "command.unsubscribe": "Больше не сообщать",
   "command.subscriptions": "За чем следит этот чат",
@@ -27,6 +28,7 @@ export const conversationRu: ConversationMessages = {
   "arg.country": "страна",
   "arg.channel": "@канал",
   "arg.code": "код",
+  "arg.domain": "домен",
   "arg.mode": "immediate|digest",
 
   "help.commands": "Команды:",

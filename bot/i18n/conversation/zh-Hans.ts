@@ -11,6 +11,7 @@ export const conversationZhHans: ConversationMessages = {
   "command.alternatives": "有哪些可以替代的服务",
   "command.history": "最近30天的图表和有日期的历史",
   "command.report": "告诉我们某个服务你用不了",
+  "command.check": "立即从该国的探测点检测任意网站",
   "command.subscribe": "状态变化时给你发消息",
   "command.unsubscribe": "不再发送这类消息",
   "command.subscriptions": "这个聊天关注了什么",
@@ -25,6 +26,7 @@ export const conversationZhHans: ConversationMessages = {
   "arg.country": "国家",
   "arg.channel": "@频道",
   "arg.code": "代码",
+  "arg.domain": "域名",
   "arg.mode": "immediate|digest",
 
   "help.commands": "命令：",

@@ -11,6 +11,7 @@ export const conversationZhHant: ConversationMessages = {
   "command.alternatives": "有哪些可以替代的服務",
   "command.history": "最近30天的圖表和有日期的歷史",
   "command.report": "告訴我們某個服務你無法使用",
+  "command.check": "立即從該國的探測點檢測任意網站",
   "command.subscribe": "狀態改變時傳訊息給你",
   "command.unsubscribe": "不再傳送這類訊息",
   "command.subscriptions": "這個聊天關注了什麼",
@@ -25,6 +26,7 @@ export const conversationZhHant: ConversationMessages = {
   "arg.country": "國家",
   "arg.channel": "@頻道",
   "arg.code": "代碼",
+  "arg.domain": "網域",
   "arg.mode": "immediate|digest",
 
   "help.commands": "指令：",
