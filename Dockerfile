@@ -1,15 +1,18 @@
 # syntax=docker/dockerfile:1
 # isblocked: the bot, its web page and API, or a remote agent (`isblocked agent --ingest URL`), in one image.
 #
-# Node 24 (bookworm-slim): an LTS line (active since October 2025, maintained until April 2028). Node 26
-# became the active LTS in October 2026, but nothing here needs it yet, and 24 is the newest line whose
-# native modules (sqlite3, resvg) and our own CI have run on for a year; move to node:26 once CI runs it.
-ARG NODE_IMAGE=node:24-bookworm-slim
+# The current Node LTS: Node 26 has been the active LTS line since October 2026 (Node 24 is in maintenance).
+# The code needs Node >= 20 (package.json engines) and CI runs it on Node 20; the native modules (sqlite3,
+# resvg) use Node-API, whose binaries do not depend on the Node version. `--build-arg NODE_IMAGE=...`
+# builds on another line.
+ARG NODE_IMAGE=node:26-slim
 
 # ---- build: the same npm scripts CI runs, with the compilers a native module may need ----
 FROM ${NODE_IMAGE} AS build
 # sqlite3 compiles itself when no prebuilt binary fits: node-gyp takes the headers of this very Node.
 ENV npm_config_nodedir=/usr/local
+# node-gyp compiles with every core (its JOBS variable).
+ENV JOBS=max
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
