@@ -58,7 +58,7 @@ export interface Answer extends KnownStatus {
   suggestions: string[];
   /** How many people reported problems with the service in the country within the last hour. */
   recentReports?: number;
-  /** OONI's public measurements, asked when our own probes have no status (ooni/). */
+  /** OONI's public measurements, asked when our own probes have no status or an unknown one (ooni/). */
   ooni?: OoniSummary | OoniUnavailable;
 }
 
@@ -196,7 +196,11 @@ export async function buildAnswer(parsed: ParsedQuestion, ctx: AnswerContext): P
   const [{ alternatives, circumvention }, recentReports, ooni] = await Promise.all([
     whatWorksInstead(kb, store, service, country, known.status),
     store.countReports({ service: service.id, country }, now - REPORT_WINDOW_MS),
-    known.basis === "measurement" ? {} : askOoni(ctx, { country, service: service.id }),
+    // Our probes could not decide (no control vantage, vantages offline or in disagreement): OONI's
+    // measurements, which carry their own test helper's control, may tell blocked from down.
+    known.basis === "measurement" && known.status !== "unknown"
+      ? {}
+      : askOoni(ctx, { country, service: service.id }),
   ]);
   return answerOf(parsed, country, known, {
     history: kb.eventsFor(service.id, country).slice(-HISTORY_SHOWN).reverse(),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ServiceStatus } from "../../analysis/types.js";
 import { ask, askJson } from "../../bot/ask.js";
 import { ooniCreditLines } from "../../bot/views/ooni-credit.js";
 import { loadConfig } from "../../core/config.js";
@@ -75,8 +76,9 @@ describe.skipIf(!haveExplorerApi)("answers with OONI's replayed measurements", (
     await server.close();
   });
 
-  async function askJapan(question: string, lang: "en" | "ru") {
+  async function askJapan(question: string, lang: "en" | "ru", measured?: ServiceStatus["status"]) {
     const store = await openStore("memory:");
+    if (measured) await store.putStatus(measuredWhatsappJapan(measured));
     const ooni = createOoniSource({
       baseUrl: server.url,
       store,
@@ -104,6 +106,14 @@ describe.skipIf(!haveExplorerApi)("answers with OONI's replayed measurements", (
     );
   });
 
+  it("asks OONI when our own probes measured but could not decide, and not when they did", async () => {
+    const undecided = await askJapan("is whatsapp blocked", "en", "unknown");
+    expect(askJson(undecided).ooni).toMatchObject({ measurements: 1, status: "blocked" });
+    const decided = await askJapan("is whatsapp blocked", "en", "accessible");
+    expect(askJson(decided).ooni).toBeNull();
+    expect(decided.text).not.toContain("OONI:");
+  });
+
   it("gives ooni: null in ask --json when no source is configured", async () => {
     const store = await openStore("memory:");
     const result = await ask("is whatsapp blocked", "en", { kb, store, defaultCountry: "JP" });
@@ -112,3 +122,18 @@ describe.skipIf(!haveExplorerApi)("answers with OONI's replayed measurements", (
     expect(result.text).not.toContain("OONI:");
   });
 });
+
+/** What our own probes confirmed about WhatsApp in Japan, a few days before the replayed measurement. */
+function measuredWhatsappJapan(status: ServiceStatus["status"]): ServiceStatus {
+  return {
+    service: "whatsapp",
+    country: "JP",
+    status,
+    mechanism: null,
+    since: "2022-11-01T00:00:00.000Z",
+    checkedAt: "2022-11-10T11:50:00.000Z",
+    features: [],
+    regions: [],
+    confidence: status === "unknown" ? 0 : 1,
+  };
+}
