@@ -40,7 +40,8 @@ export interface ServeReport {
 
 /** The 1,000 targets, most popular first: real knowledge-base ids, padded with made-up ones. */
 export function targetsOf(): Target[] {
-  const kb = loadKnowledgeBase();
+  // As `isblocked start` loads it: from the build's snapshot where it matches the YAML.
+  const kb = loadKnowledgeBase(undefined, { snapshot: true });
   const pad = (ids: string[], n: number, make: (i: number) => string) =>
     Array.from({ length: n }, (_, i) => ids[i] ?? make(i));
   const services = pad(

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../core/config.js";
 import { BackupError, backupStore, restoreStore } from "../store/backup.js";
-import { redactPassword } from "../store/kv/redis.js";
+import { redactPassword } from "../store/kv/redis-url.js";
 import type { Io } from "./main.js";
 import { UsageError } from "./main.js";
 

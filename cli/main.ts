@@ -6,13 +6,6 @@ import { OutboxError } from "../ingest/outbox.js";
 import { KbError } from "../kb/validate.js";
 import { VantagesFileError } from "../probes/vantages.js";
 import { StoreError, StoreUrlError } from "../store/types.js";
-import { runAgent } from "./agent.js";
-import { runAnalyze } from "./analyze.js";
-import { runAsk } from "./ask.js";
-import { runBackup, runRestore } from "./backup.js";
-import { runKbCheck } from "./kb-check.js";
-import { runProbe } from "./probe.js";
-import { runStart } from "./start.js";
 
 export const USAGE = `isblocked: is a service blocked in a country? Answers with evidence.
 
@@ -62,22 +55,24 @@ const defaultIo: Io = {
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // Each command's modules are loaded when it runs, so a command pays only for what it uses (backups,
+    // for one, pull in the Redis client, which `start` on SQLite never needs).
     switch (command) {
       case "start":
         parseArgs({ args: rest, options: {}, strict: true });
-        return await runStart(io);
+        return await (await import("./start.js")).runStart(io);
       case "ask":
-        return await runAsk(rest, io);
+        return await (await import("./ask.js")).runAsk(rest, io);
       case "probe":
-        return await runProbe(rest, io);
+        return await (await import("./probe.js")).runProbe(rest, io);
       case "analyze":
-        return await runAnalyze(rest, io);
+        return await (await import("./analyze.js")).runAnalyze(rest, io);
       case "agent":
-        return await runAgent(rest, io);
+        return await (await import("./agent.js")).runAgent(rest, io);
       case "backup":
-        return await runBackup(rest, io);
+        return await (await import("./backup.js")).runBackup(rest, io);
       case "restore":
-        return await runRestore(rest, io);
+        return await (await import("./backup.js")).runRestore(rest, io);
       case "kb": {
         const { positionals, values } = parseArgs({
           args: rest,
@@ -86,7 +81,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         });
         if (positionals[0] !== "check" || positionals.length > 1)
           throw new UsageError("usage: isblocked kb check");
-        return runKbCheck(io, { json: values.json === true, dir: values.dir });
+        return (await import("./kb-check.js")).runKbCheck(io, {
+          json: values.json === true,
+          dir: values.dir,
+        });
       }
       case undefined:
       case "help":

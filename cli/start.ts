@@ -1,16 +1,14 @@
+import type { Telegraf } from "telegraf";
 import { createJudge } from "../analysis/judge.js";
-import { type AlertDispatcher, createAlertDispatcher } from "../bot/alerts/dispatcher.js";
-import { telegrafSender } from "../bot/alerts/telegram-sender.js";
-import { runConsoleChat } from "../bot/console.js";
-import { ALLOWED_UPDATES, createTelegramBot, registerCommands } from "../bot/telegram.js";
+import type { AlertDispatcher } from "../bot/alerts/dispatcher.js";
+import type { InFlight } from "../bot/telegram.js";
 import { ConfigError } from "../core/config.js";
-import { createRemoteProvider } from "../ingest/remote.js";
+import type { createRemoteProvider } from "../ingest/remote.js";
 import { realNetwork } from "../probes/network.js";
 import { createOnDemandChecks } from "../probes/on-demand.js";
 import { loadVantagesFile, localVantage } from "../probes/vantages.js";
 import { storeRunCoordinator } from "../scheduler/run-coordinator.js";
 import { type Scheduler, startScheduler } from "../scheduler/scheduler.js";
-import { ingestMount } from "../web/routes/ingest.js";
 import { createWebServer } from "../web/server.js";
 import { openApp } from "./app.js";
 import { runFullCycle } from "./cycle.js";
@@ -63,10 +61,16 @@ export async function runStart(_io: Io): Promise<number> {
   const web = createWebServer({ store, kb, metrics, log, defaultCountry: config.defaultCountry });
   // Remote agents (ingest/README.md): their reports come in on the same port, and each cycle judges
   // their fresh measurements with this host's.
-  const remote = app.agents
-    ? createRemoteProvider({ store, agents: app.agents, online: createJudge(kb).online })
-    : undefined;
-  if (app.agents) web.mount(ingestMount({ store, agents: app.agents, metrics, log }));
+  // Like the bot's modules below, loaded only when used: what `start` loads is most of its start-up time.
+  let remote: ReturnType<typeof createRemoteProvider> | undefined;
+  if (app.agents) {
+    const [{ createRemoteProvider: createRemote }, { ingestMount }] = await Promise.all([
+      import("../ingest/remote.js"),
+      import("../web/routes/ingest.js"),
+    ]);
+    remote = createRemote({ store, agents: app.agents, online: createJudge(kb).online });
+    web.mount(ingestMount({ store, agents: app.agents, metrics, log }));
+  }
   try {
     const port = await web.listen(config.webPort);
     log.info("web server listening", { port });
@@ -112,9 +116,13 @@ export async function runStart(_io: Io): Promise<number> {
           },
         });
 
-  let bot: ReturnType<typeof createTelegramBot> | undefined;
+  let bot: (Telegraf & { inFlight: InFlight }) | undefined;
   let finished: Promise<string>;
   if (config.botToken) {
+    // telegraf and the bot's handlers are loaded only when there is a bot: the console chat never needs them.
+    const { ALLOWED_UPDATES, createTelegramBot, registerCommands } = await import("../bot/telegram.js");
+    const { telegrafSender } = await import("../bot/alerts/telegram-sender.js");
+    const { createAlertDispatcher } = await import("../bot/alerts/dispatcher.js");
     bot = createTelegramBot({
       token: config.botToken,
       apiRoot: config.telegramApiRoot,
@@ -178,6 +186,7 @@ export async function runStart(_io: Io): Promise<number> {
       );
     }
   } else {
+    const { runConsoleChat } = await import("../bot/console.js");
     finished = runConsoleChat({
       input: process.stdin,
       output: process.stdout,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import YAML from "yaml";
 import { z } from "zod";
+import { parseYaml } from "../core/yaml.js";
 import type { Vantage } from "../probes/types.js";
 
 // The agents registry (AGENTS_FILE): who may push measurements, and as which vantage. The bot stamps
@@ -137,7 +137,7 @@ export function loadAgentsFile(file: string, env: NodeJS.ProcessEnv = process.en
   }
   let raw: unknown;
   try {
-    raw = file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
+    raw = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch {
     // No cause: a parser's message quotes the offending line, which may hold a key.
     const format = file.endsWith(".json") ? "JSON" : "YAML";

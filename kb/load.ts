@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import YAML from "yaml";
 import type { z } from "zod";
+import { parseYaml } from "../core/yaml.js";
 import { KnowledgeBase } from "./knowledge-base.js";
 import {
   bogonRange,
@@ -18,6 +18,7 @@ import {
   type Service,
   service,
 } from "./schema.js";
+import { digestOf, type ParsedDocuments, readSnapshot } from "./snapshot.js";
 import { KbError, type KbProblem, validateKnowledgeBase } from "./validate.js";
 
 /** kb/ beside the package root, found from this file whether it runs from source or from dist/. */
@@ -38,9 +39,14 @@ interface Parsed<T> {
   problems: KbProblem[];
 }
 
-function readYaml(file: string, label: string, problems: KbProblem[]): unknown {
+function readYaml(file: string, label: string, problems: KbProblem[], parsed: ParsedDocuments): unknown {
   try {
-    return YAML.parse(readFileSync(file, "utf8"));
+    const text = readFileSync(file, "utf8");
+    if (parsed.size > 0) {
+      const digest = digestOf(text);
+      if (parsed.has(digest)) return parsed.get(digest);
+    }
+    return parseYaml(text);
   } catch (error) {
     problems.push({
       code: "KbUnreadable",
@@ -111,10 +117,10 @@ const evidenceWithoutSource = (label: string, list: string) => (item: unknown, i
  * kb/evidence.yaml: optional, so that a knowledge base without it (a test fixture) still loads; the
  * analyzer then has no positive evidence and says unknown where it would have needed some.
  */
-function readEvidence(file: string, label: string, problems: KbProblem[]): Evidence {
+function readEvidence(file: string, label: string, problems: KbProblem[], parsed: ParsedDocuments): Evidence {
   const evidence = emptyEvidence();
   if (!existsSync(file)) return evidence;
-  const raw = readYaml(file, label, problems);
+  const raw = readYaml(file, label, problems, parsed);
   if (raw === undefined || raw === null) return evidence;
   if (typeof raw !== "object" || Array.isArray(raw)) {
     problems.push({ code: "KbSchemaViolation", file: label, message: "expected a mapping of lists" });
@@ -152,21 +158,46 @@ function readEvidence(file: string, label: string, problems: KbProblem[]): Evide
   return evidence;
 }
 
-/** Reads and validates the knowledge base; throws KbError listing every problem found. */
-export function loadKnowledgeBase(dir: string = defaultKbDir()): KnowledgeBase {
-  const problems: KbProblem[] = [];
-  const label = (file: string) => relative(dirname(dir), file) || file;
-
-  const services: Service[] = [];
+/** The service files of the knowledge base in `dir`, sorted by name. */
+function serviceFileNames(dir: string): string[] {
   const serviceDir = join(dir, "services");
-  const serviceFiles = existsSync(serviceDir)
+  return existsSync(serviceDir)
     ? readdirSync(serviceDir)
         .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
         .sort()
     : [];
-  for (const name of serviceFiles) {
+}
+
+/** Every YAML file the loader reads from `dir` that exists: what a snapshot (kb/snapshot.ts) covers. */
+export function knowledgeBaseFiles(dir: string): string[] {
+  return [
+    ...serviceFileNames(dir).map((name) => join(dir, "services", name)),
+    ...["countries.yaml", "events.yaml", "evidence.yaml"].map((name) => join(dir, name)),
+  ].filter((file) => existsSync(file));
+}
+
+export interface LoadOptions {
+  /**
+   * Take every file whose text the snapshot holds (kb/snapshot.ts) from there: `true` for the one
+   * `npm run build` wrote, or its path. `start` and the other commands set it; `kb check` reads the YAML.
+   */
+  snapshot?: boolean | string;
+}
+
+/** Reads and validates the knowledge base; throws KbError listing every problem found. */
+export function loadKnowledgeBase(dir: string = defaultKbDir(), options: LoadOptions = {}): KnowledgeBase {
+  const problems: KbProblem[] = [];
+  const label = (file: string) => relative(dirname(dir), file) || file;
+  const parsed: ParsedDocuments =
+    options.snapshot === undefined || options.snapshot === false
+      ? new Map()
+      : readSnapshot(options.snapshot === true ? undefined : options.snapshot);
+
+  const services: Service[] = [];
+  const serviceDir = join(dir, "services");
+  for (const name of serviceFileNames(dir)) {
     const file = join(serviceDir, name);
-    const raw = readYaml(file, label(file), problems);
+    const raw = readYaml(file, label(file), problems, parsed);
     if (raw === undefined) continue;
     const result = service.safeParse(raw);
     if (!result.success) {
@@ -185,20 +216,20 @@ export function loadKnowledgeBase(dir: string = defaultKbDir()): KnowledgeBase {
 
   const countriesFile = join(dir, "countries.yaml");
   const countries: Parsed<Country> = parseList(
-    readYaml(countriesFile, label(countriesFile), problems),
+    readYaml(countriesFile, label(countriesFile), problems, parsed),
     label(countriesFile),
     country,
   );
   const eventsFile = join(dir, "events.yaml");
   const events: Parsed<KbEvent> = parseList(
-    readYaml(eventsFile, label(eventsFile), problems),
+    readYaml(eventsFile, label(eventsFile), problems, parsed),
     label(eventsFile),
     event,
     eventWithoutSource(label(eventsFile)),
   );
   problems.push(...countries.problems, ...events.problems);
   const evidenceFile = join(dir, "evidence.yaml");
-  const evidence = readEvidence(evidenceFile, label(evidenceFile), problems);
+  const evidence = readEvidence(evidenceFile, label(evidenceFile), problems, parsed);
 
   const kb = new KnowledgeBase(services, countries.value, events.value, evidence);
   problems.push(

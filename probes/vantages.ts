@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import YAML from "yaml";
 import { z } from "zod";
+import { parseYaml } from "../core/yaml.js";
 import { DEFAULT_TIMEOUTS, type StageTimeouts, type Vantage } from "./types.js";
 
 // The vantages file (DESIGN.md): where probes run from. YAML or JSON, either a bare list of vantages or
@@ -84,7 +84,7 @@ export function loadVantagesFile(path: string): VantagePlan {
   }
   let raw: unknown;
   try {
-    raw = path.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
+    raw = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     throw new VantagesFileError(`${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}`, {
       cause: error,

@@ -1,8 +1,6 @@
 import { resolve } from "node:path";
 import { KvStore } from "./domain.js";
-import { openMemoryKv } from "./kv/memory.js";
-import { openRedisKv, redactPassword } from "./kv/redis.js";
-import { openSqliteKv } from "./kv/sqlite.js";
+import { redactPassword } from "./kv/redis-url.js";
 import { type AtomicKv, type Store, StoreUrlError } from "./types.js";
 
 /** Prefix of every key, so several deployments (or test runs) can share one Redis database. */
@@ -60,13 +58,21 @@ export async function openKv(url: string, options: OpenStoreOptions = {}): Promi
     );
   }
   const onError = options.onError ?? (() => {});
+  // Each backend's client is loaded only when STORE_URL names it: the Redis client alone costs a
+  // quarter of a second of start-up, which a SQLite deployment would pay for nothing.
   switch (location.kind) {
-    case "memory":
+    case "memory": {
+      const { openMemoryKv } = await import("./kv/memory.js");
       return openMemoryKv(namespace);
-    case "sqlite":
+    }
+    case "sqlite": {
+      const { openSqliteKv } = await import("./kv/sqlite.js");
       return openSqliteKv(location.path, namespace, onError);
-    case "redis":
+    }
+    case "redis": {
+      const { openRedisKv } = await import("./kv/redis.js");
       return openRedisKv(location.url, namespace, onError, options.onRecover);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Deserialize, DeserializedData, Keyv, Serialize } from "keyv";
+import { type Deserialize, type DeserializedData, Keyv, type Serialize } from "keyv";
 import { type AtomicKv, StoreError, type StoreKind } from "../types.js";
 import { KeyedMutex } from "./mutex.js";
 
@@ -31,6 +31,28 @@ export interface KeyvAtomicKvOptions {
   namespace: string;
 }
 
+/**
+ * keyv's default deserializer parses with a reviver that turns `":base64:..."` strings back into Buffers and
+ * drops the `:` its serializer puts in front of every string that began with one. A reviver makes the parse
+ * several times slower (about 11 ms instead of 4.5 for the 180 KB subscriber list of a popular target) and
+ * changes nothing unless some string in the text begins with `:`. Such a string is an opening quote, after
+ * `[`, `,`, `:` or the start of the text (JSON whitespace aside), followed by `:` or its only escape,
+ * `\u003a`: text with no such place parses the same without the reviver. Keys can match as well
+ * (`,":key"`); that only sends the text down the exact path.
+ */
+const MAY_HOLD_KEYV_ESCAPE = /(?:^|[[{,:])\s*"(?::|\\u003[aA])/;
+const keyvDefaultDeserialize: Deserialize = (() => {
+  const { deserialize } = new Keyv();
+  if (!deserialize) throw new TypeError("this keyv has no default deserializer");
+  return deserialize;
+})();
+
+/** What keyv's default deserializer returns for `raw`, without its reviver wherever that is the same. */
+export async function deserializeKeyvText<T>(raw: string): Promise<DeserializedData<T> | undefined> {
+  if (MAY_HOLD_KEYV_ESCAPE.test(raw)) return keyvDefaultDeserialize<T>(raw);
+  return JSON.parse(raw) as DeserializedData<T>;
+}
+
 /** Another process keeps winning the race: give up rather than spin forever. */
 const MAX_ATTEMPTS = 100;
 
@@ -56,7 +78,8 @@ export class KeyvAtomicKv implements AtomicKv {
     if (!serialize || !deserialize)
       throw new TypeError("keyv must keep its serializer: CAS compares its strings");
     this.serialize = serialize;
-    this.deserialize = deserialize;
+    // Only keyv's own format has a faster path; any other deserializer is used as it is.
+    this.deserialize = deserialize === keyvDefaultDeserialize ? deserializeKeyvText : deserialize;
     this.prefix = `${options.namespace}:`;
   }
 

@@ -2,6 +2,9 @@ import KeyvRedis, { createClient } from "@keyv/redis";
 import { Keyv } from "keyv";
 import { type AtomicKv, StoreError } from "../types.js";
 import { KeyvAtomicKv, messageOf } from "./keyv-kv.js";
+import { redactPassword } from "./redis-url.js";
+
+export { redactPassword };
 
 /**
  * GET, compare, then SET or DEL, run by Redis as one step. ARGV: expected present ("1"/"0"), expected
@@ -99,8 +102,4 @@ export async function openRedisKv(
 
 function flag(value: string | undefined): string {
   return value === undefined ? "0" : "1";
-}
-
-export function redactPassword(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
 }
