@@ -1,5 +1,5 @@
 import { editDistance, typoBudget } from "../core/fuzzy.js";
-import { aliasKey, HAN, normalize } from "../core/text.js";
+import { aliasKey, HAN, normalize, withoutInvisible } from "../core/text.js";
 import type { AliasEntry, AliasTarget, KnowledgeBase } from "../kb/knowledge-base.js";
 
 /** What a question asks about, before defaults are applied. Pure data. */
@@ -375,7 +375,8 @@ export function parseQuestion(input: string, kb: KnowledgeBase): ParsedQuestion 
   } else if (place?.target.kind === "country") {
     country = place.target.code;
   }
-  if (country === null) country = countryCode(text, kb);
+  // On the text with its invisible marks gone: a soft hyphen in "ch\u00adinese" must not make "ch" a code.
+  if (country === null) country = countryCode(withoutInvisible(text), kb);
   if (country === null) {
     // A misspelt place: "chinaa", "bejing", "tehram". Latin script only: Russian and Persian place names are
     // listed with their inflected forms, and ordinary words sit one edit from them ("канале" and "Канаде").

@@ -37,13 +37,17 @@ export function aliasKey(text: string): string {
   return normalize(text).replace(/[\s.\-_'’]+/g, "");
 }
 
+/** Without zero-width and bidi marks, case and letters as they were: "ch\u00adinese" is one word again. */
+export function withoutInvisible(text: string): string {
+  return text.replace(ZERO_WIDTH_AND_BIDI, "");
+}
+
 /** Han characters: text written in them has no spaces between words. */
 export const HAN = /\p{Script=Han}/u;
 
 /** Strips what must never be echoed back raw: control characters and bidi overrides. */
 export function sanitizeForEcho(text: string, max = 64): string {
-  const cleaned = text
-    .replace(ZERO_WIDTH_AND_BIDI, "")
+  const cleaned = withoutInvisible(text)
     .replace(/\p{Cc}/gu, " ")
     .trim();
   return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;

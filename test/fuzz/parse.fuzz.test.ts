@@ -67,6 +67,11 @@ describe("parseQuestion under fuzzing", () => {
     expect(parseQuestion("\u212a.com", kb).domain).toBeNull();
   });
 
+  it("reads no country code out of a word split by a soft hyphen (found by this fuzzer)", () => {
+    expect(parseQuestion("nytimes ch\u00adinese", kb).country).toBeNull();
+    expect(parseQuestion("nytimes \u200bcn", kb).country).toBe("CN");
+  });
+
   it(
     "reads a question the same with invisible characters and bidi overrides inside it",
     () => {
