@@ -1,5 +1,6 @@
 import { createJudge } from "../analysis/judge.js";
 import type { Logger } from "../core/log.js";
+import { MAX_TIMER_MS } from "../core/timers.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { measureVantages } from "../probes/cycle.js";
 import type { Network } from "../probes/network.js";
@@ -107,7 +108,7 @@ export function createAgent(options: AgentOptions): Agent {
           await sleep(wait);
         } else {
           failures = 0;
-          if (!kicked) await sleep(2 ** 31 - 1);
+          if (!kicked) await sleep(MAX_TIMER_MS);
         }
       }
     },

@@ -1,5 +1,6 @@
 import cron, { type Logger as CronLogger, type RunCoordinator, type ScheduledTask } from "node-cron";
 import type { Logger } from "../core/log.js";
+import { MAX_TIMER_MS } from "../core/timers.js";
 import { type CycleReport, type CycleStats, createCycleRunner } from "./cycle-runner.js";
 import { currentSlot, MIN_SLOT_CLAIM_MS } from "./run-coordinator.js";
 
@@ -176,9 +177,6 @@ export function defaultDeadlineMs(task: Pick<ScheduledTask, "getNextRuns">): num
   // schedule (`0 0 1 1 *`) as it starts.
   return Math.min(MAX_TIMER_MS, Math.max(1, Math.floor(shortest * DEADLINE_SHARE)));
 }
-
-/** The longest delay setTimeout honours. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Calls `onStep` with the size of each step of the wall clock against the monotonic one. */
 function watchClockSteps(onStep: (stepMs: number) => void): () => void {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/log.js";
+import { MAX_TIMER_MS } from "../../core/timers.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Store } from "../../store/types.js";
 import { DeliveryQueue } from "./delivery-queue.js";
@@ -81,9 +82,6 @@ export interface AlertDispatcher {
   idle(): Promise<void>;
   readonly stats: Readonly<DeliveryStats>;
 }
-
-/** setTimeout's ceiling. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatcher {
   return new Dispatcher(deps);

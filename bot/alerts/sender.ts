@@ -1,5 +1,6 @@
 import type { Logger } from "../../core/log.js";
 import type { IsblockedMetrics } from "../../core/metrics.js";
+import { MAX_TIMER_MS } from "../../core/timers.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
 import type { ChatId, DeliveryJob, DeliveryRecord, Store } from "../../store/types.js";
@@ -65,8 +66,6 @@ export interface SenderDeps {
 const DEFAULT_LANG: Lang = "en";
 /** A store write that failed is tried this often before the sender moves on. */
 const STORE_ATTEMPTS = 3;
-/** setTimeout's ceiling. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class DeliverySender {
   private readonly store: Store;
