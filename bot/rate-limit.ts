@@ -15,10 +15,11 @@ interface Bucket {
   warned: boolean;
 }
 
-/** Buckets of people idle long enough to be full again are forgotten beyond this many. */
+/** Beyond this many buckets, those of people idle long enough to be full again are forgotten. */
 const MAX_BUCKETS = 10_000;
 
 export class RateLimiter {
+  /** Least recently used first: each take moves its bucket to the end. */
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly options: RateLimitOptions) {}
@@ -29,6 +30,7 @@ export class RateLimiter {
     const elapsed = Math.max(0, nowMs - bucket.at) / 1000;
     bucket.tokens = Math.min(capacity, bucket.tokens + elapsed * refillPerSecond);
     bucket.at = nowMs;
+    this.buckets.delete(key);
     this.buckets.set(key, bucket);
     if (this.buckets.size > MAX_BUCKETS) this.forgetFull(nowMs);
     if (bucket.tokens >= 1) {
@@ -41,11 +43,23 @@ export class RateLimiter {
     return "warn";
   }
 
+  /** How many people have a bucket. */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /**
+   * Forgets the least recently used buckets while they are full again (forgetting one changes nothing),
+   * stopping at the first that is not: a few at a time, so a flood of new people costs each take O(1)
+   * instead of a sweep of the whole map. Only people limited within the last capacity / refill seconds
+   * (32 s for messages) are kept beyond MAX_BUCKETS.
+   */
   private forgetFull(nowMs: number): void {
     const { capacity, refillPerSecond } = this.options;
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((nowMs - bucket.at) / 1000) * refillPerSecond >= capacity)
-        this.buckets.delete(key);
+      if (this.buckets.size <= MAX_BUCKETS) return;
+      if (bucket.tokens + ((nowMs - bucket.at) / 1000) * refillPerSecond < capacity) return;
+      this.buckets.delete(key);
     }
   }
 }

@@ -41,16 +41,32 @@ export interface KeyvAtomicKvOptions {
  * (`,":key"`); that only sends the text down the exact path.
  */
 const MAY_HOLD_KEYV_ESCAPE = /(?:^|[[{,:])\s*"(?::|\\u003[aA])/;
-const keyvDefaultDeserialize: Deserialize = (() => {
-  const { deserialize } = new Keyv();
-  if (!deserialize) throw new TypeError("this keyv has no default deserializer");
-  return deserialize;
+const keyvDefaults = (() => {
+  const { serialize, deserialize } = new Keyv();
+  if (!serialize || !deserialize) throw new TypeError("this keyv has no default serializer");
+  return { serialize, deserialize };
 })();
 
 /** What keyv's default deserializer returns for `raw`, without its reviver wherever that is the same. */
-export async function deserializeKeyvText<T>(raw: string): Promise<DeserializedData<T> | undefined> {
-  if (MAY_HOLD_KEYV_ESCAPE.test(raw)) return keyvDefaultDeserialize<T>(raw);
+export function deserializeKeyvText<T>(raw: string): DeserializedData<T> | undefined {
+  if (MAY_HOLD_KEYV_ESCAPE.test(raw))
+    return keyvDefaults.deserialize<T>(raw) as DeserializedData<T> | undefined;
   return JSON.parse(raw) as DeserializedData<T>;
+}
+
+/**
+ * What keyv's default serializer writes for `entry`, by JSON.stringify wherever that writes the same text.
+ * keyv's serializer walks the value in JavaScript (several times slower) to escape strings that begin with
+ * `:` and to write Buffers as `":base64:…"`: JSON.stringify differs only where its text holds such a string
+ * (`":` after `[`, `,`, `:` or `{`; a key that begins with `:` only sends the value down the exact path) or a
+ * Buffer's own JSON. Symbols, functions in arrays and other values JSON cannot hold are never stored.
+ */
+export function serializeKeyvEntry<T>(entry: DeserializedData<T>): string {
+  const text = JSON.stringify(entry);
+  if (MAY_HOLD_KEYV_ESCAPE.test(text) || text.includes('{"type":"Buffer","data":[')) {
+    return keyvDefaults.serialize(entry) as string;
+  }
+  return text;
 }
 
 /** Another process keeps winning the race: give up rather than spin forever. */
@@ -77,9 +93,11 @@ export class KeyvAtomicKv implements AtomicKv {
     const { serialize, deserialize } = options.keyv;
     if (!serialize || !deserialize)
       throw new TypeError("keyv must keep its serializer: CAS compares its strings");
-    this.serialize = serialize;
-    // Only keyv's own format has a faster path; any other deserializer is used as it is.
-    this.deserialize = deserialize === keyvDefaultDeserialize ? deserializeKeyvText : deserialize;
+    // Only keyv's own format has a faster path; any other (de)serializer is used as it is. keyv itself
+    // writes through the faster serializer too (`set`), so both write the same text.
+    if (serialize === keyvDefaults.serialize) options.keyv.serialize = serializeKeyvEntry;
+    this.serialize = options.keyv.serialize ?? serialize;
+    this.deserialize = deserialize === keyvDefaults.deserialize ? deserializeKeyvText : deserialize;
     this.prefix = `${options.namespace}:`;
   }
 
@@ -94,7 +112,10 @@ export class KeyvAtomicKv implements AtomicKv {
     return this.backend("getMany", keys.join(", "), async () => {
       const raws = await this.cas.readMany(rawKeys);
       const values: (T | undefined)[] = [];
-      for (const [i, raw] of raws.entries()) values.push(await this.valueOf<T>(rawKeys[i] ?? "", raw));
+      for (const [i, raw] of raws.entries()) {
+        const value = this.valueOf<T>(rawKeys[i] ?? "", raw);
+        values.push(value instanceof Promise ? await value : value);
+      }
       return values;
     });
   }
@@ -110,32 +131,19 @@ export class KeyvAtomicKv implements AtomicKv {
     return this.backend("delete", key, () => this.keyv.delete(rawKey));
   }
 
-  async update<T>(
+  update<T>(
     key: string,
     fn: (current: T | undefined) => T | undefined,
     options: { ttlMs?: number } = {},
   ): Promise<T | undefined> {
     const { ttlMs } = options;
-    checkTtl(ttlMs);
+    try {
+      checkTtl(ttlMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const rawKey = this.rawKey(key);
-    return this.mutex.run(rawKey, async () => {
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const { raw, entry } = await this.backend("update", key, async () => {
-          const raw = await this.cas.read(rawKey);
-          return { raw, entry: await this.decode(raw) };
-        });
-        const current = entry?.value as T | undefined;
-        const next = fn(current);
-        if (next === current) return current;
-        const expires = ttlMs === undefined ? undefined : Date.now() + ttlMs;
-        const nextRaw = next === undefined ? undefined : await this.serialize({ value: next, expires });
-        if (await this.backend("update", key, () => this.cas.swap(rawKey, raw, nextRaw, ttlMs))) {
-          return next;
-        }
-        await backOff(attempt);
-      }
-      throw new StoreError(`${this.kind} store: update "${key}" lost ${MAX_ATTEMPTS} races in a row`);
-    });
+    return this.mutex.run(rawKey, () => this.compareAndSet(key, rawKey, fn, ttlMs));
   }
 
   async close(): Promise<void> {
@@ -148,6 +156,33 @@ export class KeyvAtomicKv implements AtomicKv {
 
   private rawKey(key: string): string {
     return this.prefix + key;
+  }
+
+  /** `update` once this process holds the key's mutex: read, apply `fn`, swap, again if someone else won. */
+  private async compareAndSet<T>(
+    key: string,
+    rawKey: string,
+    fn: (current: T | undefined) => T | undefined,
+    ttlMs: number | undefined,
+  ): Promise<T | undefined> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const { raw, entry } = await this.backend("update", key, async () => {
+        const raw = await this.cas.read(rawKey);
+        const entry = this.decode(raw);
+        return { raw, entry: entry instanceof Promise ? await entry : entry };
+      });
+      const current = entry?.value as T | undefined;
+      const next = fn(current);
+      if (next === current) return current;
+      const expires = ttlMs === undefined ? undefined : Date.now() + ttlMs;
+      const serialized = next === undefined ? undefined : this.serialize({ value: next, expires });
+      const nextRaw = serialized instanceof Promise ? await serialized : serialized;
+      if (await this.backend("update", key, () => this.cas.swap(rawKey, raw, nextRaw, ttlMs))) {
+        return next;
+      }
+      await backOff(attempt);
+    }
+    throw new StoreError(`${this.kind} store: update "${key}" lost ${MAX_ATTEMPTS} races in a row`);
   }
 
   /** Every backend call: refuses after close, and turns any failure into a StoreError with its cause. */
@@ -163,24 +198,45 @@ export class KeyvAtomicKv implements AtomicKv {
     }
   }
 
-  /** The value read as `raw` from `rawKey`, or undefined when absent or expired. */
-  private async valueOf<T>(rawKey: string, raw: string | undefined): Promise<T | undefined> {
+  /**
+   * The value read as `raw` from `rawKey`, or undefined when absent or expired. Synchronous when keyv's
+   * own format was read and nothing expired: an answer reads a handful of values, each awaited otherwise.
+   */
+  private valueOf<T>(rawKey: string, raw: string | undefined): T | undefined | Promise<T | undefined> {
     if (raw === undefined) return undefined;
-    const entry = await this.decode(raw);
+    const entry = this.decode(raw);
+    if (entry instanceof Promise) return entry.then((e) => this.liveValue<T>(rawKey, raw, e));
+    return this.liveValue<T>(rawKey, raw, entry);
+  }
+
+  private liveValue<T>(
+    rawKey: string,
+    raw: string,
+    entry: DeserializedData<unknown> | undefined,
+  ): T | undefined | Promise<T | undefined> {
+    if (entry !== undefined) return entry.value as T | undefined;
     // keyv.get would delete an expired entry blindly, which could erase a value another process has just
     // written over it; a conditional delete cannot.
-    if (entry === undefined) await this.cas.swap(rawKey, raw, undefined);
-    return entry?.value as T | undefined;
+    return this.cas.swap(rawKey, raw, undefined).then(() => undefined);
   }
 
   /** The entry keyv stored in `raw`, or undefined when absent or expired. */
-  private async decode(raw: string | undefined): Promise<DeserializedData<unknown> | undefined> {
+  private decode(
+    raw: string | undefined,
+  ): DeserializedData<unknown> | undefined | Promise<DeserializedData<unknown> | undefined> {
     if (raw === undefined) return undefined;
-    const entry = await this.deserialize<unknown>(raw);
-    if (entry === undefined || entry === null) return undefined;
-    if (typeof entry.expires === "number" && Date.now() > entry.expires) return undefined;
-    return entry;
+    const entry = this.deserialize<unknown>(raw);
+    return entry instanceof Promise ? entry.then(unexpired) : unexpired(entry);
   }
+}
+
+/** An entry whose expiry has passed reads as absent. */
+function unexpired(
+  entry: DeserializedData<unknown> | undefined | null,
+): DeserializedData<unknown> | undefined {
+  if (entry === undefined || entry === null) return undefined;
+  if (typeof entry.expires === "number" && Date.now() > entry.expires) return undefined;
+  return entry;
 }
 
 function checkTtl(ttlMs: number | undefined): void {

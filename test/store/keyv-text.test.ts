@@ -1,13 +1,14 @@
 import fc from "fast-check";
 import { Keyv } from "keyv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deserializeKeyvText } from "../../store/kv/keyv-kv.js";
+import { deserializeKeyvText, serializeKeyvEntry } from "../../store/kv/keyv-kv.js";
 import { openKv } from "../../store/open.js";
 import type { AtomicKv } from "../../store/types.js";
 import { type Backend, freshNamespace, memoryBackend, redisBackend, sqliteBackend } from "./fixtures.js";
 
-// Stored values are read without keyv's reviver when the text cannot hold one of its escapes
-// (store/kv/keyv-kv.ts): whatever the text, the result must be what keyv's own deserializer gives.
+// Stored values are read without keyv's reviver when the text cannot hold one of its escapes, and written by
+// JSON.stringify when that writes what keyv would (store/kv/keyv-kv.ts): whatever the value or the text,
+// the result must be what keyv's own serializer and deserializer give.
 
 const keyv = new Keyv();
 const serialize = keyv.serialize as NonNullable<Keyv["serialize"]>;
@@ -66,6 +67,35 @@ describe("deserializeKeyvText", () => {
     const decoded = await deserializeKeyvText(await serialize({ value }));
     expect(decoded?.value).toEqual(value);
     expect(Buffer.isBuffer((decoded?.value as typeof value | undefined)?.bytes)).toBe(true);
+  });
+});
+
+describe("serializeKeyvEntry", () => {
+  it("writes what keyv's serializer writes, whatever the value", async () => {
+    const withBuffers = fc.oneof(
+      json,
+      fc.uint8Array().map((bytes) => ({ bytes: Buffer.from(bytes) })),
+    );
+    await fc.assert(
+      fc.asyncProperty(withBuffers, fc.option(fc.nat(), { nil: undefined }), async (value, expires) => {
+        const entry = { value, expires };
+        expect(serializeKeyvEntry(entry)).toBe(await serialize(entry));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("escapes what keyv escapes: strings that begin with ':', keys that do, and Buffers", async () => {
+    const cases: { value: unknown; expires?: number }[] = [
+      { value: ":starts" },
+      { value: { ":key": "plain" } },
+      { value: ["a", ":b"] },
+      { value: { bytes: Buffer.from("binary") } },
+      { value: { nested: { list: [{ note: "::x" }] } }, expires: 5 },
+      { value: { when: new Date(0), plain: "no colon first", colon: "a:b" } },
+    ];
+    for (const entry of cases) expect(serializeKeyvEntry(entry)).toBe(await serialize(entry));
+    expect(serializeKeyvEntry({ value: ":starts" })).toBe('{"value":"::starts"}');
   });
 });
 

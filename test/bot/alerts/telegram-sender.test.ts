@@ -2,20 +2,27 @@ import { createServer } from "node:net";
 import { Telegram } from "telegraf";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type AlertTelegram, NO_ANSWER, telegrafSender } from "../../../bot/alerts/telegram-sender.js";
+import { botApiClient } from "../../../bot/api-transport.js";
 import { type BotApiServer, startBotApiServer } from "../../support/bot-api-server.js";
 import { TOKEN } from "./support.js";
 
 // The adapter over telegraf, against the loopback Bot API server: Telegram's answers come back as data.
+// The bot's own client sends through its JSON transport (bot/api-transport.ts): both must read the same.
 
 const options = { paidBroadcast: false, timeoutMs: 2000 };
 
-describe("telegrafSender", () => {
+const CLIENTS = [
+  { client: "telegraf's own client", telegram: (apiRoot: string) => new Telegram(TOKEN, { apiRoot }) },
+  { client: "the bot's JSON transport", telegram: (apiRoot: string) => botApiClient(TOKEN, { apiRoot }) },
+];
+
+describe.each(CLIENTS)("telegrafSender over $client", ({ telegram: client }) => {
   let server: BotApiServer;
   let sender: AlertTelegram;
 
   beforeEach(async () => {
     server = await startBotApiServer(TOKEN);
-    sender = telegrafSender(new Telegram(TOKEN, { apiRoot: server.apiRoot }));
+    sender = telegrafSender(client(server.apiRoot));
   });
   afterEach(async () => {
     await server.close();
@@ -84,7 +91,7 @@ describe("telegrafSender", () => {
     const fixed = await startBotApiServer(TOKEN, { port });
     try {
       expect(fixed.apiRoot).toBe(`http://127.0.0.1:${port}`);
-      const onFixed = telegrafSender(new Telegram(TOKEN, { apiRoot: fixed.apiRoot }));
+      const onFixed = telegrafSender(client(fixed.apiRoot));
       expect(await onFixed.sendMessage("3", "x", options)).toEqual({ ok: true, message_id: 1 });
     } finally {
       await fixed.close();
@@ -96,7 +103,7 @@ describe("telegrafSender", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const { port } = closed.address() as { port: number };
     await new Promise((resolve) => closed.close(resolve));
-    const nowhere = telegrafSender(new Telegram(TOKEN, { apiRoot: `http://127.0.0.1:${port}` }));
+    const nowhere = telegrafSender(client(`http://127.0.0.1:${port}`));
     const result = await nowhere.sendMessage("1", "x", options);
     expect(result).toEqual({
       ok: false,
