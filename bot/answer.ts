@@ -133,22 +133,36 @@ export async function relatedLists(
   groups: string[][],
   country: string,
 ): Promise<RelatedService[][]> {
+  const known = knownServices(kb, groups);
+  const targets = known.flat().map((service) => ({ service: service.id, country }));
+  const measured = targets.length > 0 ? await store.getStatuses(targets) : [];
+  return rankRelated(kb, known, country, measured);
+}
+
+/** The services of each group that the knowledge base knows. */
+function knownServices(kb: KnowledgeBase, groups: string[][]): Service[][] {
   // Plain loops: flat and flatMap took most of this function's time.
   const services: Service[][] = [];
-  const targets: Target[] = [];
   for (const ids of groups) {
     const list: Service[] = [];
     for (const id of ids) {
       const service = kb.service(id);
-      if (!service) continue;
-      list.push(service);
-      targets.push({ service: id, country });
+      if (service) list.push(service);
     }
     services.push(list);
   }
-  const measured = targets.length > 0 ? await store.getStatuses(targets) : [];
+  return services;
+}
+
+/** Each group with its statuses (`measured`, in the order of the groups' services), most useful first. */
+function rankRelated(
+  kb: KnowledgeBase,
+  groups: Service[][],
+  country: string,
+  measured: readonly (ServiceStatus | undefined)[],
+): RelatedService[][] {
   let next = 0;
-  return services.map((list) =>
+  return groups.map((list) =>
     list
       .map((service): RelatedService => {
         const known = knownFrom(kb, { service: service.id, country }, measured[next++]);
@@ -191,21 +205,28 @@ export async function buildAnswer(parsed: ParsedQuestion, ctx: AnswerContext): P
       ...(parsed.understood && parsed.domain ? await askOoni(ctx, { country, domain: parsed.domain }) : {}),
     });
   }
-  const known = await knownStatus(kb, store, { service: service.id, country });
+  const target = { service: service.id, country };
   const now = ctx.now?.() ?? Date.now();
-  const [{ alternatives, circumvention }, recentReports, ooni] = await Promise.all([
-    whatWorksInstead(kb, store, service, country, known.status),
-    store.countReports({ service: service.id, country }, now - REPORT_WINDOW_MS),
-    // Our probes could not decide (no control vantage, vantages offline or in disagreement): OONI's
-    // measurements, which carry their own test helper's control, may tell blocked from down.
+  // The service's status and those of everything that may be offered instead, in one read: the ways around
+  // blocks are read whether or not they are shown, as one read more would cost a round trip on SQLite and
+  // Redis, where reading a few more keys in the same one costs next to nothing.
+  const candidates = knownServices(kb, insteadCandidates(kb, service));
+  const [measured, recentReports] = await Promise.all([
+    store.getStatuses([target, ...candidates.flat().map((s) => ({ service: s.id, country }))]),
+    store.countReports(target, now - REPORT_WINDOW_MS),
+  ]);
+  const known = knownFrom(kb, target, measured[0]);
+  const [alternatives = [], tools = []] = rankRelated(kb, candidates, country, measured.slice(1));
+  // Our probes could not decide (no control vantage, vantages offline or in disagreement): OONI's
+  // measurements, which carry their own test helper's control, may tell blocked from down.
+  const ooni =
     known.basis === "measurement" && known.status !== "unknown"
       ? {}
-      : askOoni(ctx, { country, service: service.id }),
-  ]);
+      : await askOoni(ctx, { country, service: service.id });
   return answerOf(parsed, country, known, {
     history: kb.eventsFor(service.id, country).slice(-HISTORY_SHOWN).reverse(),
     alternatives,
-    circumvention,
+    circumvention: troubled(known.status) ? tools : [],
     recentReports,
     ...ooni,
   });
@@ -253,19 +274,30 @@ export async function whatWorksInstead(
   country: string,
   status: ServiceStatusValue,
 ): Promise<{ alternatives: RelatedService[]; circumvention: RelatedService[] }> {
+  const [alternatives, tools] = insteadCandidates(kb, service);
+  const [alternativesRanked = [], circumvention = []] = await relatedLists(
+    kb,
+    store,
+    [alternatives, troubled(status) ? tools : []],
+    country,
+  );
+  return { alternatives: alternativesRanked, circumvention };
+}
+
+/** Ways around a block are offered only when there is one. */
+const troubled = (status: ServiceStatusValue) => status === "blocked" || status === "partial";
+
+/**
+ * Ids of what may work instead of a service: its alternatives (those of its own category when it lists
+ * any), then every way around blocks but itself.
+ */
+function insteadCandidates(kb: KnowledgeBase, service: Service): [string[], string[]] {
   const sameCategory = service.alternatives.filter((id) => kb.service(id)?.category === service.category);
-  const troubled = status === "blocked" || status === "partial";
   const tools = kb
     .circumventionTools()
     .map((s) => s.id)
     .filter((id) => id !== service.id);
-  const [alternatives = [], circumvention = []] = await relatedLists(
-    kb,
-    store,
-    [sameCategory.length > 0 ? sameCategory : service.alternatives, troubled ? tools : []],
-    country,
-  );
-  return { alternatives, circumvention };
+  return [sameCategory.length > 0 ? sameCategory : service.alternatives, tools];
 }
 
 /** One service's line in a country's overview (/list). */

@@ -172,7 +172,9 @@ export function createTelegramBot(options: TelegramBotOptions): Telegraf & { inF
     abandoned.unref();
     try {
       // Telegram redelivers a webhook update it did not see acknowledged, and replicas share a webhook:
-      // the store remembers which update ids were claimed, so each is handled once.
+      // the store remembers which update ids were claimed, so each is handled once. Claimed before the
+      // handler starts, even for a question that writes nothing: a question answered while its claim is
+      // written would overtake a command sent just before it in the same chat.
       if (!(await options.context.store.claimUpdate(ctx.update.update_id))) {
         options.log.debug("duplicate update ignored", { updateId: ctx.update.update_id });
         return;
