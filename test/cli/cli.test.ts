@@ -113,6 +113,8 @@ describe("isblocked CLI", () => {
     [{ STORE_URL: "mysql://x" }, "STORE_URL"],
     [{ BOT_TOKEN: "nope" }, "BOT_TOKEN"],
     [{ DEFAULT_COUNTRY: "ZZ" }, "DEFAULT_COUNTRY"],
+    [{ PROBE_SERVICES: "whatsapp,nosuchservice" }, "PROBE_SERVICES"],
+    [{ STORE_NAMESPACE: "a b" }, "STORE_NAMESPACE"],
   ])("start refuses bad configuration %j naming the variable", (env, variable) => {
     const r = run(["start"], env, "");
     expect(r.code).toBe(1);

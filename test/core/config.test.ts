@@ -88,8 +88,20 @@ describe("loadConfig", () => {
     [{ DIGEST_HOUR: "24" }, "DIGEST_HOUR"],
     [{ DIGEST_HOUR: "-1" }, "DIGEST_HOUR"],
     [{ DIGEST_HOUR: "8am" }, "DIGEST_HOUR"],
+    [{ STORE_NAMESPACE: "bot:prod" }, "STORE_NAMESPACE"],
+    [{ STORE_NAMESPACE: "x".repeat(101) }, "STORE_NAMESPACE"],
+    [{ PROBE_SERVICES: "whatsapp, telegram" }, "PROBE_SERVICES"],
+    [{ PROBE_SERVICES: "WhatsApp" }, "PROBE_SERVICES"],
+    [{ PROBE_SERVICES: "whatsapp,,telegram" }, "PROBE_SERVICES"],
   ])("rejects %j naming %s", (env, variable) => {
     expect(problems(env)).toEqual([variable]);
+  });
+
+  it("reads the store namespace and the services to probe", () => {
+    expect(loadConfig({ STORE_NAMESPACE: "bot-prod.2", PROBE_SERVICES: "whatsapp,bbc" })).toMatchObject({
+      storeNamespace: "bot-prod.2",
+      probeServices: ["whatsapp", "bbc"],
+    });
   });
 
   it("reads the alert rates and the digest hour", () => {
