@@ -86,8 +86,8 @@ export function commandFeatures(deps: BotDeps): Composer<BotContext>[] {
 
 /**
  * A text message that is no command: a question, or chatter in a group. None of the command features
- * reads one (test/bot/routing.test.ts feeds one to each), so it goes straight to the questions: an answer
- * is the bot's most frequent work, and the features it skips cost a tenth of its latency.
+ * reads one (test/bot/routing.test.ts feeds one to each), so it goes straight to the questions: answering
+ * is the bot's most frequent work, and passing through the features it skips took about a tenth of it.
  */
 export function isPlainText(ctx: BotContext): boolean {
   const message = ctx.message;
