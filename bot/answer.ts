@@ -75,11 +75,6 @@ export const NOTHING_KNOWN: KnownStatus = {
 };
 
 /** The status users should be told: a confirmed measurement, else the latest dated event, else unknown. */
-export async function knownStatus(kb: KnowledgeBase, store: Store, target: Target): Promise<KnownStatus> {
-  return knownFrom(kb, target, await store.getStatus(target));
-}
-
-/** knownStatus of a status already read (or absent). */
 function knownFrom(kb: KnowledgeBase, target: Target, measured: ServiceStatus | undefined): KnownStatus {
   if (measured) {
     return {

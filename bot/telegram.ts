@@ -15,7 +15,7 @@ import { groupsFeature } from "./features/groups.js";
 import { inlineFeature } from "./features/inline.js";
 import { locale } from "./features/locale.js";
 import { lookupFeature } from "./features/lookup.js";
-import { isForBot } from "./features/messages.js";
+import { isForBot, isPlainText } from "./features/messages.js";
 import { questionsFeature } from "./features/questions.js";
 import { type RateLimits, rateLimit } from "./features/rate-limit.js";
 import { reportFeature } from "./features/report.js";
@@ -82,16 +82,6 @@ export function commandFeatures(deps: BotDeps): Composer<BotContext>[] {
     reportFeature(deps),
     inlineFeature(deps),
   ];
-}
-
-/**
- * A text message that is no command: a question, or chatter in a group. None of the command features
- * reads one (test/bot/routing.test.ts feeds one to each), so it goes straight to the questions: answering
- * is the bot's most frequent work, and passing through the features it skips took about a tenth of it.
- */
-export function isPlainText(ctx: BotContext): boolean {
-  const message = ctx.message;
-  return message !== undefined && "text" in message && !message.text.trimStart().startsWith("/");
 }
 
 /** Every feature, in the order an update meets them: rate limit and language first, free text last. */

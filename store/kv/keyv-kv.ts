@@ -95,8 +95,8 @@ export class KeyvAtomicKv implements AtomicKv {
       throw new TypeError("keyv must keep its serializer: CAS compares its strings");
     // Only keyv's own format has a faster path; any other (de)serializer is used as it is. keyv itself
     // writes through the faster serializer too (`set`), so both write the same text.
-    if (serialize === keyvDefaults.serialize) options.keyv.serialize = serializeKeyvEntry;
-    this.serialize = options.keyv.serialize ?? serialize;
+    this.serialize = serialize === keyvDefaults.serialize ? serializeKeyvEntry : serialize;
+    options.keyv.serialize = this.serialize;
     this.deserialize = deserialize === keyvDefaults.deserialize ? deserializeKeyvText : deserialize;
     this.prefix = `${options.namespace}:`;
   }
@@ -131,17 +131,13 @@ export class KeyvAtomicKv implements AtomicKv {
     return this.backend("delete", key, () => this.keyv.delete(rawKey));
   }
 
-  update<T>(
+  async update<T>(
     key: string,
     fn: (current: T | undefined) => T | undefined,
     options: { ttlMs?: number } = {},
   ): Promise<T | undefined> {
     const { ttlMs } = options;
-    try {
-      checkTtl(ttlMs);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    checkTtl(ttlMs);
     const rawKey = this.rawKey(key);
     return this.mutex.run(rawKey, () => this.compareAndSet(key, rawKey, fn, ttlMs));
   }

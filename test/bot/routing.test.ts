@@ -2,7 +2,8 @@ import { Telegraf } from "telegraf";
 import type { Update } from "telegraf/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotContext, type BotDeps } from "../../bot/features/context.js";
-import { commandFeatures, isPlainText } from "../../bot/telegram.js";
+import { isPlainText } from "../../bot/features/messages.js";
+import { commandFeatures } from "../../bot/telegram.js";
 import { createLogger } from "../../core/log.js";
 import { openStore } from "../../store/open.js";
 import type { Store } from "../../store/types.js";
@@ -11,9 +12,10 @@ import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.
 import { BOT_ID, BOT_USERNAME, TOKEN } from "./support/harness.js";
 import { ANNA, GROUP, SUPERGROUP, textMessage } from "./support/updates.js";
 
-// A text message that is no command goes straight to the questions (bot/telegram.ts, isPlainText): that is
-// right only while no other feature reads one. Each feature alone gets such messages here and must pass
-// every one on untouched: no call to Telegram, no store write, `next` reached.
+// A text message that is no command goes straight to the questions (isPlainText in
+// bot/features/messages.ts): that is right only while no other feature reads one. Each feature alone gets
+// such messages here and must pass every one on untouched: no call to Telegram, no store write, `next`
+// reached.
 
 const PLAIN = [
   textMessage("is whatsapp blocked in china"),
