@@ -168,11 +168,27 @@ function serviceFileNames(dir: string): string[] {
     : [];
 }
 
+/**
+ * The history files in `dir`: `events.yaml` (one file, as small knowledge bases keep it) and then
+ * `events/*.yaml`, one per country, sorted by name.
+ */
+function eventFiles(dir: string): string[] {
+  const eventDir = join(dir, "events");
+  const perCountry = existsSync(eventDir)
+    ? readdirSync(eventDir)
+        .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+        .sort()
+        .map((name) => join(eventDir, name))
+    : [];
+  return [join(dir, "events.yaml"), ...perCountry].filter((file) => existsSync(file));
+}
+
 /** Every YAML file the loader reads from `dir` that exists: what a snapshot (kb/snapshot.ts) covers. */
 export function knowledgeBaseFiles(dir: string): string[] {
   return [
     ...serviceFileNames(dir).map((name) => join(dir, "services", name)),
-    ...["countries.yaml", "events.yaml", "evidence.yaml"].map((name) => join(dir, name)),
+    ...eventFiles(dir),
+    ...["countries.yaml", "evidence.yaml"].map((name) => join(dir, name)),
   ].filter((file) => existsSync(file));
 }
 
@@ -220,23 +236,29 @@ export function loadKnowledgeBase(dir: string = defaultKbDir(), options: LoadOpt
     label(countriesFile),
     country,
   );
-  const eventsFile = join(dir, "events.yaml");
-  const events: Parsed<KbEvent> = parseList(
-    readYaml(eventsFile, label(eventsFile), problems, parsed),
-    label(eventsFile),
-    event,
-    eventWithoutSource(label(eventsFile)),
-  );
-  problems.push(...countries.problems, ...events.problems);
+  const events: KbEvent[] = [];
+  const eventLabels: string[] = [];
+  for (const file of eventFiles(dir)) {
+    const list: Parsed<KbEvent> = parseList(
+      readYaml(file, label(file), problems, parsed),
+      label(file),
+      event,
+      eventWithoutSource(label(file)),
+    );
+    problems.push(...list.problems);
+    events.push(...list.value);
+    eventLabels.push(...list.value.map(() => label(file)));
+  }
+  problems.push(...countries.problems);
   const evidenceFile = join(dir, "evidence.yaml");
   const evidence = readEvidence(evidenceFile, label(evidenceFile), problems, parsed);
 
-  const kb = new KnowledgeBase(services, countries.value, events.value, evidence);
+  const kb = new KnowledgeBase(services, countries.value, events, evidence);
   problems.push(
     ...validateKnowledgeBase(kb, {
       services: (id) => label(join(serviceDir, `${id}.yaml`)),
       countries: label(countriesFile),
-      events: label(eventsFile),
+      events: (index) => eventLabels[index] ?? label(join(dir, "events")),
     }),
   );
   if (problems.length > 0) throw new KbError(problems);

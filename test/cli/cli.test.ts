@@ -38,7 +38,7 @@ describe("isblocked CLI", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^knowledge base ok: \d+ services, \d+ endpoints, \d+ countries, \d+ regions, \d+ events\n$/,
+      /^knowledge base ok: \d+ services, \d+ endpoints, \d+ countries, \d+ regions, \d+ events\n( {2}[A-Z]{2}: \d+ events? \(\d+ in all five languages\), \d+\/\d+ services with events, (no )?caution\n)+$/,
     );
   });
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -98,6 +98,26 @@ describe("knowledge base validation", () => {
       "KbDuplicateDomain",
     ],
     ["unreadable YAML", "countries.yaml", (t: string) => `${t}\n  - : : [`, "KbUnreadable"],
+    [
+      "a web feature reached over plain HTTP",
+      "services/chatapp.yaml",
+      (t: string) =>
+        t.replace(
+          "alternatives:",
+          "  - id: web\n    endpoints: [{ host: web.chatapp.example, port: 80, protocol: http, path: / }]\nalternatives:",
+        ),
+      "KbPlainHttpWeb",
+    ],
+    [
+      "one host over http and https in one feature",
+      "services/chatapp.yaml",
+      (t: string) =>
+        t.replace(
+          "endpoints: [{ host: media.chatapp.example, port: 443, protocol: tls }]",
+          "endpoints: [{ host: m.chatapp.example, port: 443, protocol: https, path: / }, { host: m.chatapp.example, port: 80, protocol: http, path: / }]",
+        ),
+      "KbMixedSchemes",
+    ],
   ])("names %s", (_what, file, edit, code) => {
     expect(codesOf(brokenKb(file, edit))).toContain(code);
   });
@@ -115,6 +135,25 @@ describe("knowledge base validation", () => {
       expect(problems.every((p) => p.file === "kb-mini/events.yaml" || p.file.endsWith("events.yaml"))).toBe(
         true,
       );
+    }
+  });
+
+  it("reads history from events/*.yaml as well, and names the file a problem is in", () => {
+    const dir = brokenKb("events.yaml", (t) => t);
+    mkdirSync(join(dir, "events"));
+    renameSync(join(dir, "events.yaml"), join(dir, "events", "CN.yaml"));
+    const kb = loadKnowledgeBase(dir);
+    expect(kb.eventsFor("chatapp", "CN").length).toBeGreaterThan(0);
+    const path = join(dir, "events", "CN.yaml");
+    writeFileSync(path, readFileSync(path, "utf8").replace("service: chatapp", "service: nochat"));
+    try {
+      loadKnowledgeBase(dir);
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as KbError).problems;
+      expect(problems.map((p) => [p.code, p.file.endsWith("events/CN.yaml")])).toEqual([
+        ["KbUnknownId", true],
+      ]);
     }
   });
 });
