@@ -57,6 +57,7 @@ async function main(): Promise<number> {
     ...(await runBotLatencyBench(DEFAULT_BOT_LATENCY_BENCH)),
     ...(await runStoreScaleBench()),
     ...(await runStartupBench()),
+    ...(await import("./parser.js").then((parser) => parser.runParserBench())),
   ];
   console.log(table(figures));
   return figures.every((f) => f.target === null || f.value <= f.target) ? 0 : 1;
