@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deadline } from "../core/deadline.js";
 import { type RateLimiter, retryAfterMs } from "./rate-limiter.js";
 import type { OoniUnavailable } from "./types.js";
 
@@ -77,12 +78,14 @@ export function createOoniApi(options: OoniApiOptions): OoniApi {
     if (!allowed) throw new OoniApiError("rate-limited", "paused after OONI answered 429");
     let response: Response;
     let text: string;
+    const limit = deadline(options.timeoutMs, options.signal);
     try {
-      const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
-      response = await options.fetch(url, { signal, headers: { accept: "application/json" } });
+      response = await options.fetch(url, { signal: limit.signal, headers: { accept: "application/json" } });
       text = await response.text();
     } catch (error) {
       throw new OoniApiError("unreachable", `GET ${path} failed`, { cause: error });
+    } finally {
+      limit.dispose();
     }
     if (response.status === 429) {
       const until = retryAfterMs(response.headers.get("retry-after"), options.now(), DEFAULT_PAUSE_MS);

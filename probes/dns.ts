@@ -1,5 +1,6 @@
+import { deadline } from "../core/deadline.js";
 import { classifyFailure } from "./failures.js";
-import { type ProbeContext, stageSignal } from "./stage.js";
+import type { ProbeContext } from "./stage.js";
 import type { DnsQuery } from "./types.js";
 
 // DNS through the vantage's own resolver: a censor that forges or drops answers does it there. Each
@@ -27,6 +28,7 @@ export async function measureDnsQuery(
     query_type: type,
     hostname,
   } as const;
+  const stage = deadline(options.timeoutMs, context.signal);
   try {
     const records = await context.network.resolve({
       hostname,
@@ -34,7 +36,7 @@ export async function measureDnsQuery(
       ...(options.resolver !== undefined ? { server: options.resolver } : {}),
       ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
       timeoutMs: options.timeoutMs,
-      signal: stageSignal(options.timeoutMs, context.signal),
+      signal: stage.signal,
     });
     const answers = records.map((r) =>
       type === "A"
@@ -46,6 +48,8 @@ export async function measureDnsQuery(
     return { ...base, answers: answers.length > 0 ? answers : null, failure, t0, t: context.clock.elapsed() };
   } catch (error) {
     return { ...base, answers: null, failure: classifyFailure(error), t0, t: context.clock.elapsed() };
+  } finally {
+    stage.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
+import { withDeadline } from "../core/deadline.js";
 import { decodeMessage, encodeQuery, RCODES, RECORD_TYPES } from "./dns-wire.js";
 import { classifyFailure, ProbeFailure } from "./failures.js";
-import { type ProbeContext, stageSignal } from "./stage.js";
+import type { ProbeContext } from "./stage.js";
 import type { DnsAnswer, DnsQuery, KnownFailure } from "./types.js";
 
 // DNS-over-HTTPS for control lookups: what the name resolves to away from the vantage's resolver, which
@@ -77,11 +78,24 @@ function parseWire(body: Buffer): Outcome {
   };
 }
 
-async function exchange(
+/** One DoH request and its body, within the stage's timeout (the body counts: a server may stall it). */
+function exchange(
   context: ProbeContext,
   hostname: string,
   type: "A" | "AAAA",
   options: DohOptions,
+): Promise<Outcome> {
+  return withDeadline(options.timeoutMs, [context.signal], (signal) =>
+    exchangeWithin(context, hostname, type, options, signal),
+  );
+}
+
+async function exchangeWithin(
+  context: ProbeContext,
+  hostname: string,
+  type: "A" | "AAAA",
+  options: DohOptions,
+  signal: AbortSignal,
 ): Promise<Outcome> {
   const url = new URL(options.baseUrl);
   if (options.format === "json") {
@@ -95,7 +109,7 @@ async function exchange(
     method: "GET",
     headers: { accept: options.format === "json" ? "application/dns-json" : "application/dns-message" },
     redirect: "error",
-    signal: stageSignal(options.timeoutMs, context.signal),
+    signal,
   });
   if (!response.ok) {
     await response.body?.cancel();

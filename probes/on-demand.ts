@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Judge } from "../analysis/judge.js";
 import type { Mechanism, ServiceStatusValue } from "../analysis/types.js";
+import { deadline } from "../core/deadline.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { Endpoint } from "../kb/schema.js";
 import type { Store } from "../store/types.js";
@@ -124,6 +125,7 @@ export function createOnDemandChecks(options: OnDemandOptions): OnDemandChecks {
     domain: string,
     country: string,
   ): Promise<OnDemandResult> {
+    const limit = deadline(options.deadlineMs ?? CHECK_DEADLINE_MS);
     const cycle = await runProbeCycle({
       kb: options.kb,
       plan: options.plan,
@@ -133,9 +135,9 @@ export function createOnDemandChecks(options: OnDemandOptions): OnDemandChecks {
       ...(options.ca ? { ca: options.ca } : {}),
       country,
       concurrency: options.concurrency ?? 4,
-      signal: AbortSignal.timeout(options.deadlineMs ?? CHECK_DEADLINE_MS),
+      signal: limit.signal,
       now: () => new Date(now()),
-    });
+    }).finally(() => limit.dispose());
     const judged = cycle.results[0];
     const refused = (judged?.measurements ?? []).some((m) =>
       m.test_keys.tcp_connect.some((c) => c.status.failure === "ssrf_refused"),

@@ -2,9 +2,9 @@ import { performance } from "node:perf_hooks";
 import type { Network } from "./network.js";
 
 // What every measurer shares: a clock that gives OONI's t0/t (seconds since the measurement started) and
-// a deadline per stage. A stage's signal fires on its own timeout or when the caller aborts the whole
-// measurement (the hard abort), whichever is first; network functions destroy their sockets on it, so
-// nothing outlives its timeout.
+// a deadline per stage (core/deadline.ts). A stage's signal fires on its own timeout or when the caller
+// aborts the whole measurement (the hard abort), whichever is first; network functions destroy their
+// sockets on it, so nothing outlives its timeout.
 
 /** Seconds since the measurement started, on a monotonic clock. */
 export interface MeasurementClock {
@@ -15,12 +15,6 @@ export interface MeasurementClock {
 export function startClock(nowMs: () => number = () => performance.now()): MeasurementClock {
   const start = nowMs();
   return { elapsed: () => Math.round((nowMs() - start) * 1000) / 1e6 };
-}
-
-/** Aborts after `timeoutMs` with a TimeoutError reason, or as soon as `parent` aborts. */
-export function stageSignal(timeoutMs: number, parent?: AbortSignal): AbortSignal {
-  const timeout = AbortSignal.timeout(Math.max(1, Math.round(timeoutMs)));
-  return parent === undefined ? timeout : AbortSignal.any([parent, timeout]);
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (never rejects: the caller checks the signal). */

@@ -1,6 +1,7 @@
+import { deadline } from "../core/deadline.js";
 import { classifyFailure, ProbeFailure } from "./failures.js";
 import type { Connection } from "./network.js";
-import { type ProbeContext, pause, stageSignal } from "./stage.js";
+import type { ProbeContext } from "./stage.js";
 import type { TcpConnect } from "./types.js";
 
 // A TCP connect to one address, from the vantage's source address. Refused (RST to the SYN), reset and
@@ -27,30 +28,45 @@ export interface TcpResult {
   connection: Connection | null;
 }
 
-/** Resolves when the peer resets or closes `connection`, or when `signal` fires, whichever is first. */
+/** Resolves when the peer resets or closes `connection`, or when `ms` pass or `signal` fires, whichever is first. */
 function watchIdle(connection: Connection, ms: number, signal: AbortSignal): Promise<Error | null> {
   return new Promise((resolve) => {
-    const settle = new AbortController();
+    const quiet = deadline(ms, signal);
     const finish = (outcome: Error | null) => {
+      quiet.dispose();
+      quiet.signal.removeEventListener("abort", onQuiet);
       connection.off("error", onError);
       connection.off("end", onEnd);
       connection.off("close", onEnd);
-      settle.abort();
       resolve(outcome);
     };
+    const onQuiet = () => finish(null);
     const onError = (error: Error) => finish(error);
     const onEnd = () => finish(new ProbeFailure("eof_error", "the peer closed the connection"));
     connection.once("error", onError);
     connection.once("end", onEnd);
     connection.once("close", onEnd);
-    void pause(ms, AbortSignal.any([signal, settle.signal])).then(() => finish(null));
+    if (quiet.signal.aborted) finish(null);
+    else quiet.signal.addEventListener("abort", onQuiet, { once: true });
   });
 }
 
 /** One connect; never throws for network failures. */
 export async function measureTcpConnect(context: ProbeContext, options: TcpOptions): Promise<TcpResult> {
+  const stage = deadline(options.timeoutMs, context.signal);
+  try {
+    return await connectAndSettle(context, options, stage.signal);
+  } finally {
+    stage.dispose();
+  }
+}
+
+async function connectAndSettle(
+  context: ProbeContext,
+  options: TcpOptions,
+  signal: AbortSignal,
+): Promise<TcpResult> {
   const t0 = context.clock.elapsed();
-  const signal = stageSignal(options.timeoutMs, context.signal);
   const record = (failure: string | null): TcpConnect => ({
     ip: options.ip,
     port: options.port,

@@ -1,7 +1,8 @@
+import { deadline } from "../core/deadline.js";
 import { ipFamily, joinHostPort } from "./address.js";
 import { classifyFailure } from "./failures.js";
 import type { Connection, TlsSession } from "./network.js";
-import { type ProbeContext, stageSignal } from "./stage.js";
+import type { ProbeContext } from "./stage.js";
 import type { TlsHandshake } from "./types.js";
 
 // A TLS handshake with SNI over a connection the TCP measurer opened. Two kinds of failure must stay
@@ -36,6 +37,7 @@ export async function measureTlsHandshake(context: ProbeContext, options: TlsOpt
     server_name: options.serverName,
     no_tls_verify: false,
   };
+  const stage = deadline(options.timeoutMs, context.signal);
   try {
     const session = await context.network.handshake({
       connection: options.connection,
@@ -43,7 +45,7 @@ export async function measureTlsHandshake(context: ProbeContext, options: TlsOpt
       verifyName: options.serverName,
       ...(options.alpn !== undefined ? { alpn: options.alpn } : {}),
       ...(options.ca !== undefined ? { ca: options.ca } : {}),
-      signal: stageSignal(options.timeoutMs, context.signal),
+      signal: stage.signal,
     });
     const record: TlsHandshake = {
       ...base,
@@ -78,5 +80,7 @@ export async function measureTlsHandshake(context: ProbeContext, options: TlsOpt
       },
       session: null,
     };
+  } finally {
+    stage.dispose();
   }
 }

@@ -1,3 +1,4 @@
+import { deadline } from "../core/deadline.js";
 import type { Logger } from "../core/log.js";
 
 // What every cycle goes through, whoever starts it (the first cycle at start, a cron tick, runNow):
@@ -61,24 +62,30 @@ export function createCycleRunner(options: CycleRunnerOptions): CycleRunner {
   const execute = async (trigger: CycleTrigger, controller: AbortController): Promise<CycleReport> => {
     const cycle = ++stats.started;
     const startedAt = now();
+    // The deadline and stop() both abort the cycle's signal; the reason tells which came first.
+    const limit = deadline(deadlineMs, controller.signal);
     let timedOut = false;
-    const deadline = setTimeout(() => {
-      timedOut = true;
-      log.warn("cycle deadline reached, aborting", { cycle, deadlineMs });
-      controller.abort(new DOMException(`cycle deadline of ${deadlineMs} ms reached`, "TimeoutError"));
-    }, deadlineMs);
+    limit.signal.addEventListener(
+      "abort",
+      () => {
+        if (controller.signal.aborted) return;
+        timedOut = true;
+        log.warn("cycle deadline reached, aborting", { cycle, deadlineMs });
+      },
+      { once: true },
+    );
     log.info("cycle started", { cycle, trigger });
 
     let outcome: CycleOutcome;
     let error: unknown;
     try {
-      await runCycle(controller.signal);
+      await runCycle(limit.signal);
       outcome = timedOut ? "timed-out" : stopping ? "stopped" : "completed";
     } catch (caught) {
       error = caught;
       outcome = timedOut ? "timed-out" : stopping ? "stopped" : "failed";
     } finally {
-      clearTimeout(deadline);
+      limit.dispose();
     }
     const durationMs = Math.round(now() - startedAt);
     if (outcome === "completed") stats.completed++;

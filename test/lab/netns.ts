@@ -77,7 +77,15 @@ export function runInNetns(
 /** Runs an ES module given as source text with this Node inside a fresh namespace. */
 export function runNodeInNetns(
   source: string,
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    cwd?: string;
+    setup?: string;
+    /** Flags for node itself, e.g. --expose-gc. */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<ChildResult> {
-  return runInNetns([process.execPath, "--input-type=module", "-e", source], options);
+  const { nodeArgs = [], ...rest } = options;
+  return runInNetns([process.execPath, ...nodeArgs, "--input-type=module", "-e", source], rest);
 }
