@@ -94,6 +94,11 @@ export interface Availability {
   byStatus: Record<ServiceStatusValue, number>;
   /** Milliseconds without any measurement. */
   noData: number;
+  /**
+   * Milliseconds with a known status: what `ratio` is a share of. "100%" after four minutes of watching
+   * says little; the page says "100% of 4 minutes measured".
+   */
+  measuredMs: number;
 }
 
 /**
@@ -112,7 +117,7 @@ export function availabilityOf(segments: readonly StatusSegment[]): Availability
     else byStatus[segment.status] += length;
   }
   const known = byStatus.accessible + byStatus.partial + byStatus.blocked + byStatus.outage;
-  return { ratio: known > 0 ? byStatus.accessible / known : null, byStatus, noData };
+  return { ratio: known > 0 ? byStatus.accessible / known : null, byStatus, noData, measuredMs: known };
 }
 
 /** Availability of a target over the last `days` days, from its timeline. */

@@ -19,15 +19,28 @@ export type DnsConsistency =
   /** No control answer to compare with. */
   | { state: "unknown"; detail: string };
 
-/** OONI annotates answers with the ASN of the address; ours does not (then ASN is simply unknown). */
-export function answerAsns(keys: TestKeys, host: string): Map<string, number> {
+/** How addresses map to networks: the bundled IP-to-ASN dataset (kb/asn.ts), given to the pure analysis. */
+export interface AsnContext {
+  /** The AS number an address belongs to, when known. */
+  asnOf?: (ip: string) => number | undefined;
+  /** The networks the service's operator runs its own addresses in (kb `asns`). */
+  operatorAsns?: ReadonlySet<number>;
+}
+
+/**
+ * The ASN of each answered address: OONI annotates its answers, ours are not annotated, so the dataset
+ * fills in what the measurement does not say.
+ */
+export function answerAsns(keys: TestKeys, host: string, asnOf?: AsnContext["asnOf"]): Map<string, number> {
   const out = new Map<string, number>();
   for (const q of keys.queries ?? []) {
     if (normalizeHost(q.hostname ?? "") !== host) continue;
     for (const a of q.answers ?? []) {
       const ip = a.ipv4 ?? a.ipv6;
-      const asn = (a as { asn?: unknown }).asn;
-      if (typeof ip === "string" && typeof asn === "number" && asn > 0) out.set(canonicalIp(ip), asn);
+      if (typeof ip !== "string") continue;
+      const annotated = (a as { asn?: unknown }).asn;
+      const asn = typeof annotated === "number" && annotated > 0 ? annotated : asnOf?.(ip);
+      if (asn !== undefined && asn > 0) out.set(canonicalIp(ip), asn);
     }
   }
   return out;
@@ -45,6 +58,7 @@ export function dnsConsistency(
   probe: DnsObservation,
   host: string,
   controls: readonly ControlDns[],
+  asn: AsnContext = {},
 ): DnsConsistency {
   const vouched = probe.ips.find(
     (ip) => verifiedTlsAt(probeKeys, host, ip) || controls.some((c) => verifiedTlsAt(c.keys, host, ip)),
@@ -54,6 +68,14 @@ export function dnsConsistency(
   if (controlIps.size === 0) {
     if (vouched)
       return { state: "consistent", how: "tls", detail: `${vouched} has a valid certificate for ${host}` };
+    const own = operatorNetwork(probeKeys, probe, host, asn);
+    if (own !== undefined) {
+      return {
+        state: "consistent",
+        how: "asn",
+        detail: `every answer is in the operator's own network (AS${own})`,
+      };
+    }
     const nonexistent = observed.find((c) => c.dns.failure !== null && NONEXISTENT.has(c.dns.failure));
     if (nonexistent) {
       return {
@@ -65,8 +87,8 @@ export function dnsConsistency(
   }
   const shared = probe.ips.find((ip) => controlIps.has(canonicalIp(ip)));
   if (shared) return { state: "consistent", how: "ip", detail: `control also got ${shared}` };
-  const probeAsns = answerAsns(probeKeys, host);
-  const controlAsns = new Set(observed.flatMap((c) => [...answerAsns(c.keys, host).values()]));
+  const probeAsns = answerAsns(probeKeys, host, asn.asnOf);
+  const controlAsns = new Set(observed.flatMap((c) => [...answerAsns(c.keys, host, asn.asnOf).values()]));
   const sharedAsn = probe.ips
     .map((ip) => probeAsns.get(canonicalIp(ip)))
     .find((a) => a !== undefined && controlAsns.has(a));
@@ -88,4 +110,21 @@ export function dnsConsistency(
     state: "inconsistent",
     detail: `probe resolver answered ${probe.ips.join(", ")}; control: ${controlList}`,
   };
+}
+
+/**
+ * Rule 3 without a control: when every address answered lies in a network the service's operator runs
+ * (AS32934 for Facebook's names), the answer is the operator's, not a censor's. Returns that AS.
+ */
+function operatorNetwork(
+  keys: TestKeys,
+  probe: DnsObservation,
+  host: string,
+  asn: AsnContext,
+): number | undefined {
+  const operator = asn.operatorAsns;
+  if (!operator || operator.size === 0 || probe.ips.length === 0) return undefined;
+  const asns = answerAsns(keys, host, asn.asnOf);
+  const found = probe.ips.map((ip) => asns.get(canonicalIp(ip)));
+  return found.every((a) => a !== undefined && operator.has(a)) ? found[0] : undefined;
 }

@@ -4,6 +4,7 @@ import type {
   RegionStatus,
   ServiceStatus,
   ServiceStatusValue,
+  StatusMethod,
   Target,
   VantageStatus,
 } from "./types.js";
@@ -12,7 +13,9 @@ import type {
 // thresholds (DESIGN.md rule 6). A status is confirmed only after `threshold` consecutive cycles agree
 // on it, so a flapping probe never reaches users or alerts. Decisions (scheduler/README.md):
 // - The first status is confirmed like any other, after `threshold` consistent cycles; until then the
-//   target has no status (the bot says "not checked yet" rather than something a single cycle guessed).
+//   target has no status and answers rest on the knowledge base's history (its last known status).
+// - `unknown` never becomes a first status: a cycle that could not tell (an offline vantage, no control)
+//   has nothing to say where nothing was confirmed yet, and must not replace the history answers show.
 // - `unknown` is a status like the others: a blip never displaces a confirmed status; `threshold`
 //   consecutive unknown cycles do (the vantages really cannot tell any more, and users should know).
 // - Only the status value counts. A new mechanism, feature list, regions or confidence under the same
@@ -32,8 +35,23 @@ export interface Observation extends Target {
   evidence?: string[];
   /** Each vantage's own status, present only when they disagree. */
   vantages?: VantageStatus[];
+  /** What the status rests on (vantages, controls, positive evidence). */
+  method?: StatusMethod;
+  /**
+   * What people were told before anything was measured: the knowledge base's last known status. A first
+   * confirmed status is news only when it differs from this (alerts read it from the change).
+   */
+  baseline?: Baseline | null;
   /** ISO timestamp of the cycle. */
   at: string;
+}
+
+/** The history-based status answers showed before the first measurement: the latest dated event. */
+export interface Baseline {
+  status: ServiceStatusValue;
+  /** The event's date, as precise as its source (YYYY, YYYY-MM or YYYY-MM-DD). */
+  date: string;
+  source: string;
 }
 
 /** A streak of consistent cycles showing a status other than the confirmed one. */
@@ -68,6 +86,18 @@ export interface StatusChange {
   at: string;
   mechanism: Mechanism | null;
   features: FeatureStatus[];
+  /** For a first status (`from` null): the history-based status it replaced, null when there was none. */
+  baseline?: Baseline | null;
+}
+
+/**
+ * Whether people should be told: a change from a status they could have known. A first measured status
+ * is news only when it differs from the history answers showed ("blocked since 2017" → now accessible);
+ * equal to it, or with no history at all, it tells nobody anything new.
+ */
+export function isNews(change: StatusChange): boolean {
+  if (change.from !== null) return true;
+  return change.baseline != null && change.baseline.status !== change.to;
 }
 
 export interface EngineOptions {
@@ -96,6 +126,10 @@ export function step(state: EngineState, observation: Observation, options: Engi
   if (state.observedAt !== null && at <= Date.parse(state.observedAt)) return { state, change: null };
 
   const { confirmed } = state;
+  if (confirmed === null && observation.status === "unknown") {
+    // Nothing to confirm: a cycle that could not tell leaves the history answers show in place.
+    return { state: { confirmed, candidate: null, observedAt: observation.at }, change: null };
+  }
   if (confirmed !== null && observation.status === confirmed.status) {
     // Agreement: the confirmed status was measured again; any streak towards another status is broken.
     return {
@@ -135,6 +169,7 @@ export function step(state: EngineState, observation: Observation, options: Engi
     at: observation.at,
     mechanism: next.mechanism,
     features: next.features,
+    ...(confirmed === null ? { baseline: observation.baseline ?? null } : {}),
   };
   return { state: { confirmed: next, candidate: null, observedAt: observation.at }, change };
 }
@@ -158,12 +193,16 @@ export function replay(
 /** The details a confirmed status takes from the latest cycle that measured it. */
 function details(
   o: Observation,
-): Pick<ServiceStatus, "mechanism" | "features" | "regions" | "confidence" | "evidence" | "vantages"> {
+): Pick<
+  ServiceStatus,
+  "mechanism" | "features" | "regions" | "confidence" | "evidence" | "vantages" | "method"
+> {
   return {
     mechanism: o.mechanism,
     features: o.features,
     regions: o.regions,
     confidence: o.confidence,
+    ...(o.method ? { method: o.method } : {}),
     ...(o.evidence ? { evidence: o.evidence } : {}),
     ...(o.vantages ? { vantages: o.vantages } : {}),
   };

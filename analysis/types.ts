@@ -30,6 +30,24 @@ export interface VantageStatus {
   status: ServiceStatusValue;
 }
 
+/**
+ * What a status rests on, so that every sentence about method can be true for it: how many vantages
+ * in the country counted, whether a control (an uncensored network) took part, and what the verdicts
+ * needed no control for.
+ */
+export interface StatusMethod {
+  /** Online probe vantages of the country whose results counted. */
+  vantages: number;
+  /** Control vantages whose measurements were compared with the probes'. */
+  controls: number;
+  /** Measurements judged, probes' and controls'. */
+  measurements: number;
+  /** Endpoints found blocked on positive evidence alone (a forged answer, a blockpage): no control took part. */
+  positive: number;
+  /** Endpoints the probe reached itself (a connect, a valid TLS session): no control took part. */
+  direct: number;
+}
+
 /** The confirmed status of (service, country), as the status engine stores it. */
 export interface ServiceStatus {
   service: string;
@@ -42,8 +60,10 @@ export interface ServiceStatus {
   checkedAt: string;
   features: FeatureStatus[];
   regions: RegionStatus[];
-  /** 0..1: how much the vantages agree and how fresh they are. */
+  /** 0..1: how much the vantages agree, weighed by how much evidence there is (analysis/confidence.ts). */
   confidence: number;
+  /** What the status rests on; absent on statuses stored before it was recorded. */
+  method?: StatusMethod;
   /** What the vantages saw, one line each ("bj-1 tls://mmg.whatsapp.net:443: probe: connection_reset ..."). */
   evidence?: string[];
   /**

@@ -1,6 +1,6 @@
 import type { Evidence } from "../kb/schema.js";
 import type { HttpResponseRecord, TestKeys } from "../probes/types.js";
-import { type DnsConsistency, dnsConsistency } from "./dns.js";
+import { type AsnContext, type DnsConsistency, dnsConsistency } from "./dns.js";
 import { classifyAddress, findBenignPage } from "./evidence.js";
 import { isCertificateFailure, isSiteFault } from "./failures.js";
 import { responseBodyLength } from "./http-body.js";
@@ -20,7 +20,7 @@ import type { EndpointVerdict, Mechanism } from "./types.js";
 //  4. an answer over a valid TLS session for the name is the service itself → ok, whatever its status;
 //  5. no control and no positive evidence → unknown.
 
-export interface VerdictContext {
+export interface VerdictContext extends AsnContext {
   /** The knowledge base's evidence (`kb.evidence`). */
   evidence: Evidence;
   /** The endpoint's host, when `input` does not say it. */
@@ -137,6 +137,7 @@ export function endpointVerdict(
             keys,
             dns: controlPaths[i]?.hops[0]?.dns ?? observeDns(keys, target.host),
           })),
+          ctx,
         )
       : null;
   const suspect = isSuspect(dns);
@@ -183,10 +184,14 @@ export function endpointVerdict(
     }
     if (controlOk.length > 0) {
       const hijacked = suspect || (dns?.state === "consistent" && dns.how === "tls");
+      // Past the first hop, whatever failed did so while the page's request followed its redirect chain:
+      // the measured URL's own name resolved fine, so for this endpoint the failure is at HTTP (the
+      // evidence names the redirect's target and how it failed), as OONI's Web Connectivity counts it.
+      const redirected = path.hops.length > 1;
       const [mechanism, behind] =
-        hijacked && path.hops.length === 1
+        hijacked && !redirected
           ? mechanismBehindAnswer(probe, target, path, controlPaths, stage)
-          : [stage, ""];
+          : [redirected && stage === "dns" ? ("http" as const) : stage, ""];
       return verdict("blocked", mechanism, [probeNote, dnsNote, behind, controlNote]);
     }
     if (controlFailed.length > 0) return verdict("down", stage, [probeNote, controlNote]);
@@ -200,6 +205,12 @@ export function endpointVerdict(
       return verdict("down", "dns", [
         `${target.host} resolves to ${ips.join(", ")} for the control too: the site's own record points nowhere`,
       ]);
+    }
+    // A test that only resolved (no connection attempted at all, as OONI's older facebook_messenger
+    // measurements did): an answer the operator's own network vouches for means DNS lets it through, and DNS
+    // is all that was measured.
+    if ((probe.tcp_connect ?? []).length === 0 && dns?.state === "consistent") {
+      return verdict("ok", null, [`DNS: ${dns.detail}`, "no connection was attempted in this measurement"]);
     }
     return verdict("unknown", null, [probeNote, controlNote]);
   }

@@ -1,41 +1,18 @@
-import type {
-  FeatureStatus,
-  Mechanism,
-  RegionStatus,
-  ServiceStatus,
-  ServiceStatusValue,
-  Target,
-  VantageStatus,
-} from "../analysis/types.js";
+import type { ServiceStatus, ServiceStatusValue, Target } from "../analysis/types.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { KbEvent, Service } from "../kb/schema.js";
 import { ooniSummaryWithin } from "../ooni/deadline.js";
 import type { OoniQuery, OoniSource, OoniSummary, OoniUnavailable } from "../ooni/types.js";
+import { type Basis, nothingKnown, type StatusView, statusView } from "../pipeline/status-view.js";
 import type { OnDemandChecks } from "../probes/on-demand.js";
 import { REPORT_WINDOW_MS } from "../store/domain.js";
 import type { Store } from "../store/types.js";
 import type { ParsedQuestion } from "./parse.js";
 
-/**
- * Where a status comes from. `measurement`: our own probes confirmed it. `history`: nothing measured yet,
- * the knowledge base's latest dated event says so. `none`: neither.
- */
-export type Basis = "measurement" | "history" | "none";
+export type { Basis } from "../pipeline/status-view.js";
 
-export interface KnownStatus {
-  status: ServiceStatusValue;
-  basis: Basis;
-  since: string | null;
-  checkedAt: string | null;
-  mechanism: Mechanism | null;
-  features: FeatureStatus[];
-  /** The event a history-based status rests on. */
-  event: KbEvent | null;
-  /** Per-region statuses of a measured status. */
-  regions?: RegionStatus[];
-  /** Each vantage's own status, when the vantages disagree. */
-  vantages?: VantageStatus[];
-}
+/** The status an answer gives: the read model's view (pipeline/status-view.ts) without its target. */
+export type KnownStatus = Omit<StatusView, "service" | "country">;
 
 export interface RelatedService {
   service: string;
@@ -64,44 +41,13 @@ export interface Answer extends KnownStatus {
 
 const HISTORY_SHOWN = 3;
 
-export const NOTHING_KNOWN: KnownStatus = {
-  status: "unknown",
-  basis: "none",
-  since: null,
-  checkedAt: null,
-  mechanism: null,
-  features: [],
-  event: null,
-};
+const { service: _none, country: _nowhere, ...nothing } = nothingKnown({ service: "", country: "" });
+export const NOTHING_KNOWN: KnownStatus = nothing;
 
-/** The status users should be told: a confirmed measurement, else the latest dated event, else unknown. */
+/** The status users should be told (pipeline/status-view.ts): a measurement, else history, else unknown. */
 function knownFrom(kb: KnowledgeBase, target: Target, measured: ServiceStatus | undefined): KnownStatus {
-  if (measured) {
-    return {
-      status: measured.status,
-      basis: "measurement",
-      since: measured.since,
-      checkedAt: measured.checkedAt,
-      mechanism: measured.mechanism,
-      features: measured.features,
-      event: null,
-      regions: measured.regions,
-      ...(measured.vantages ? { vantages: measured.vantages } : {}),
-    };
-  }
-  const latest = kb.eventsFor(target.service, target.country).at(-1);
-  if (latest) {
-    return {
-      status: latest.status,
-      basis: "history",
-      since: latest.date,
-      checkedAt: null,
-      mechanism: null,
-      features: [],
-      event: latest,
-    };
-  }
-  return NOTHING_KNOWN;
+  const { service: _service, country: _country, ...known } = statusView(kb, target, measured);
+  return known;
 }
 
 const reachability: Record<ServiceStatusValue, number> = {
@@ -247,11 +193,17 @@ function answerOf(parsed: ParsedQuestion, country: string, known: KnownStatus, r
     checkedAt: known.checkedAt,
     mechanism: known.mechanism,
     features: known.features,
+    regions: known.regions,
+    confidence: known.confidence,
+    method: known.method,
     event: known.event,
+    undecidedAt: known.undecidedAt,
+    evidence: known.evidence,
     history: rest.history,
     alternatives: rest.alternatives,
     circumvention: rest.circumvention,
   };
+  if (known.vantages !== undefined) answer.vantages = known.vantages;
   if (rest.recentReports !== undefined) answer.recentReports = rest.recentReports;
   if (rest.ooni !== undefined) answer.ooni = rest.ooni;
   return answer;
@@ -308,14 +260,10 @@ export async function countryOverview(
   store: Store,
   country: string,
 ): Promise<ListedService[]> {
-  const measured = new Map((await store.listStatuses(country)).map((s) => [s.service, s.status]));
+  const measured = new Map((await store.listStatuses(country)).map((s) => [s.service, s]));
   return kb.services.map((service) => {
-    const status = measured.get(service.id);
-    if (status) return { service: service.id, status, basis: "measurement" };
-    const latest = kb.eventsFor(service.id, country).at(-1);
-    return latest
-      ? { service: service.id, status: latest.status, basis: "history" }
-      : { service: service.id, status: "unknown", basis: "none" };
+    const view = statusView(kb, { service: service.id, country }, measured.get(service.id));
+    return { service: service.id, status: view.status, basis: view.basis };
   });
 }
 

@@ -3,6 +3,7 @@ import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { KbEvent, Lang, Localized } from "../kb/schema.js";
 import type { Answer, RelatedService } from "./answer.js";
 import { isRtl, type MessageKey, t, tPlural } from "./i18n/index.js";
+import { methodSentence } from "./views/method.js";
 import { ooniCreditLines } from "./views/ooni-credit.js";
 import { regionLines } from "./views/regions.js";
 
@@ -138,7 +139,7 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
     return [
       `${STATUS_MARK.unknown} ${tHtml(lang, "answer.domainUnknown", { domain: isolate(answer.domain ?? "", lang), place })}`,
       ...ooniCreditLines(answer.ooni, lang),
-      `<i>${escapeHtml(t(lang, "answer.method"))}</i>`,
+      `<i>${escapeHtml(t(lang, "method.none", { place }))}</i>`,
     ].join("\n");
   }
 
@@ -208,7 +209,8 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
       );
     }
   }
-  lines.push("", `<i>${escapeHtml(t(lang, "answer.method"))}</i>`);
+  const how = methodSentence(answer, lang, place, (iso) => formatDate(iso, lang));
+  lines.push("", `<i>${escapeHtml(how)}</i>`);
   return lines.join("\n");
 }
 

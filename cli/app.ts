@@ -34,6 +34,11 @@ export async function openApp(env: NodeJS.ProcessEnv = process.env): Promise<App
       { variable: "DEFAULT_COUNTRY", message: `${config.defaultCountry} is not in the knowledge base` },
     ]);
   }
+  if (config.hostCountry && !kb.country(config.hostCountry)) {
+    throw new ConfigError([
+      { variable: "HOST_COUNTRY", message: `${config.hostCountry} is not in the knowledge base` },
+    ]);
+  }
   const unknownServices = (config.probeServices ?? []).filter((id) => !kb.service(id));
   if (unknownServices.length > 0) {
     throw new ConfigError([

@@ -1,14 +1,33 @@
+import { historyBaseline } from "../analysis/history.js";
 import { createJudge } from "../analysis/judge.js";
 import type { StatusChange } from "../analysis/status-engine.js";
 import { type ProbeCycleResult, runProbeCycle } from "../probes/cycle.js";
 import { realNetwork } from "../probes/network.js";
 import { recordProbeMetrics } from "../probes/probe-metrics.js";
 import { NO_REMOTE_OBSERVATIONS, type RemoteObservations } from "../probes/remote.js";
-import type { VantagePlan } from "../probes/vantages.js";
+import { type VantagePlan, vantagePlan } from "../probes/vantages.js";
 import { runStatusCycle } from "../scheduler/cycle.js";
 import type { App } from "./app.js";
 
 export const DEFAULT_CONCURRENCY = 16;
+
+/**
+ * Where `start` and `probe` measure from: the vantages file, else this host, which claims a country only
+ * with HOST_COUNTRY; then it is trusted to be there, and the log says so once.
+ */
+export function measuringPlan(app: CycleApp, file: string | undefined): VantagePlan {
+  const { config, kb, log } = app;
+  const plan = vantagePlan(kb, {
+    ...(file ? { file } : {}),
+    ...(config.hostCountry ? { hostCountry: config.hostCountry } : {}),
+  });
+  if (!file && config.hostCountry) {
+    log.warn(
+      `HOST_COUNTRY=${config.hostCountry}: this host is trusted to be in ${config.hostCountry}; its measurements decide statuses there`,
+    );
+  }
+  return plan;
+}
 const EVIDENCE_KEPT = 60;
 
 /** What a cycle needs of the app: no Telegram, no web, no OONI. */
@@ -86,6 +105,9 @@ export async function runFullCycle(
       features: r.features,
       regions: r.regions,
       confidence: r.confidence,
+      method: r.method,
+      // What answers showed before any measurement: a first status equal to it is not news.
+      baseline: historyBaseline(kb, r.service, r.country),
       // Shown, not averaged away: which vantage saw what, when they disagree.
       ...(r.disagreement ? { vantages: r.disagreement } : {}),
       // Enough to show which vantage saw what, bounded so a status stays a small value in the store.

@@ -17,7 +17,8 @@ Usage:
                                        --country is used when the question names no country
   isblocked probe [--service id,...] [--country CC] [--vantages FILE] [--concurrency N] [--json] [--dry-run]
                                        one probe cycle now, from the vantages in FILE (default: this
-                                       host, in DEFAULT_COUNTRY); --dry-run leaves the store untouched
+                                       host, a vantage only of HOST_COUNTRY); --dry-run leaves the
+                                       store untouched
   isblocked analyze FILE... [--json]   verdicts for measurement files: ours, or OONI's web_connectivity,
                                        whatsapp, telegram, signal and facebook_messenger
   isblocked kb check [--dir DIR] [--json]
@@ -34,7 +35,7 @@ Usage:
   isblocked help                       this text
 
 Environment: BOT_TOKEN, TELEGRAM_API_ROOT, WEBHOOK_URL, WEBHOOK_SECRET, STORE_URL, DEFAULT_COUNTRY,
-PROBE_SCHEDULE, WEB_PORT, LOG_LEVEL, AGENTS_FILE (see README.md).
+HOST_COUNTRY, PROBE_SCHEDULE, WEB_PORT, LOG_LEVEL, AGENTS_FILE (see README.md).
 `;
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */

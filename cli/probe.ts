@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
-import { loadVantagesFile, localVantage } from "../probes/vantages.js";
 import { openApp } from "./app.js";
-import { DEFAULT_CONCURRENCY, runFullCycle } from "./cycle.js";
+import { DEFAULT_CONCURRENCY, measuringPlan, runFullCycle } from "./cycle.js";
 import { type Io, UsageError } from "./main.js";
 import { concurrencyOption, countryOption, servicesOption } from "./options.js";
 
@@ -22,16 +21,14 @@ export async function runProbe(args: string[], io: Io): Promise<number> {
   const concurrency = concurrencyOption(values.concurrency, DEFAULT_CONCURRENCY);
   const app = await openApp();
   try {
-    const { kb, config } = app;
+    const { kb } = app;
     const services = servicesOption(kb, values.service);
     const country = countryOption(kb, values.country);
-    const plan = values.vantages
-      ? loadVantagesFile(values.vantages)
-      : localVantage(country ?? config.defaultCountry);
+    const plan = measuringPlan(app, values.vantages);
+    // A status for a country comes only from a vantage in it: with none, there is nothing to measure.
     if (!plan.vantages.some((v) => v.role === "probe" && (country === undefined || v.country === country))) {
-      throw new UsageError(
-        `no probe vantage${country ? ` in ${country}` : ""} in ${values.vantages ?? "the default"}`,
-      );
+      io.err(`isblocked probe: ${noVantage(country, values.vantages)}\n`);
+      return 2;
     }
 
     let lastShown = 0;
@@ -80,4 +77,12 @@ export async function runProbe(args: string[], io: Io): Promise<number> {
   } finally {
     await app.store.close();
   }
+}
+
+/** One line saying why nothing can be measured, and what would change that. */
+export function noVantage(country: string | undefined, file: string | undefined): string {
+  const where = country ? ` in ${country}` : "";
+  return file
+    ? `no probe vantage${where} in ${file}: nothing measured`
+    : `no probe vantage${where}: this host claims no country (it is only a control); give --vantages FILE, or set HOST_COUNTRY if this host really is in ${country ?? "that country"}`;
 }

@@ -6,12 +6,11 @@ import { ConfigError } from "../core/config.js";
 import type { createRemoteProvider } from "../ingest/remote.js";
 import { realNetwork } from "../probes/network.js";
 import { createOnDemandChecks } from "../probes/on-demand.js";
-import { loadVantagesFile, localVantage } from "../probes/vantages.js";
 import { storeRunCoordinator } from "../scheduler/run-coordinator.js";
 import { type Scheduler, startScheduler } from "../scheduler/scheduler.js";
 import { createWebServer } from "../web/server.js";
 import { openApp } from "./app.js";
-import { runFullCycle } from "./cycle.js";
+import { measuringPlan, runFullCycle } from "./cycle.js";
 import type { Io } from "./main.js";
 
 /** How long in-flight updates may take to finish after a stop is requested. */
@@ -35,9 +34,7 @@ const EXIT_GRACE_MS = 250;
 export async function runStart(_io: Io): Promise<number> {
   const app = await openApp();
   const { config, log, kb, store, metrics } = app;
-  const plan = config.vantagesFile
-    ? loadVantagesFile(config.vantagesFile)
-    : localVantage(config.defaultCountry);
+  const plan = measuringPlan(app, config.vantagesFile);
   // "Check now" probes any domain from the plan's vantages, over the SSRF-guarded real network.
   const onDemand = createOnDemandChecks({
     kb,
@@ -96,8 +93,16 @@ export async function runStart(_io: Io): Promise<number> {
   // Declared before the scheduler, whose cycles kick it; a kick before it exists is not lost: the change
   // waits in the store's outbox and start() plans it. The console chat has no one to alert.
   let alerts: AlertDispatcher | undefined;
+  // Without a probe vantage anywhere (no HOST_COUNTRY, no vantages file with one, no agents), a cycle would
+  // measure from a control alone and judge nothing: the answers rest on the knowledge base's history.
+  const probes = plan.vantages.some((v) => v.role === "probe") || app.agents !== undefined;
+  if (!probes && config.probeSchedule !== "off") {
+    log.info(
+      "no probe vantage in any country: no probe cycles; answers give the knowledge base's last known status (set HOST_COUNTRY, VANTAGES_FILE or AGENTS_FILE to measure)",
+    );
+  }
   const scheduler: Scheduler | undefined =
-    config.probeSchedule === "off"
+    config.probeSchedule === "off" || !probes
       ? undefined
       : startScheduler({
           schedule: config.probeSchedule,

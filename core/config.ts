@@ -14,11 +14,16 @@ export interface Config {
   /** Prefix of every store key: replicas of one deployment share it, other deployments (or test runs) do not. */
   storeNamespace: string | undefined;
   defaultCountry: string;
+  /**
+   * The country this host is in, as whoever runs it vouches: only then is it a probe vantage of that
+   * country. Unset (the default): it claims no country and measures as a control at most.
+   */
+  hostCountry: string | undefined;
   /** A cron expression, or `off`. */
   probeSchedule: string;
   /** Consecutive consistent cycles that confirm a status change (DESIGN.md rule 6). */
   statusThreshold: number;
-  /** Where probes run from; the bot's own host in DEFAULT_COUNTRY when unset. */
+  /** Where probes run from; this host alone (a control, or a probe of HOST_COUNTRY) when unset. */
   vantagesFile: string | undefined;
   /** Knowledge-base ids the scheduled cycles probe; every service when unset. */
   probeServices: string[] | undefined;
@@ -101,6 +106,11 @@ const env = z.object({
     .default("CN")
     .transform((v) => v.toUpperCase())
     .refine((v) => /^[A-Z]{2}$/.test(v), { message: "must be an ISO 3166-1 alpha-2 code such as CN" }),
+  HOST_COUNTRY: z
+    .string()
+    .transform((v) => v.toUpperCase())
+    .refine((v) => /^[A-Z]{2}$/.test(v), { message: "must be an ISO 3166-1 alpha-2 code such as CN" })
+    .optional(),
   PROBE_SCHEDULE: z
     .string()
     .default("*/10 * * * *")
@@ -147,7 +157,6 @@ const env = z.object({
 
 /** The variables `isblocked agent` reads as `start` does (ingest/agent-config.ts adds its own). */
 export const sharedAgentEnv = env.pick({
-  DEFAULT_COUNTRY: true,
   PROBE_SCHEDULE: true,
   VANTAGES_FILE: true,
   LOG_LEVEL: true,
@@ -190,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     storeUrl: e.STORE_URL,
     storeNamespace: e.STORE_NAMESPACE,
     defaultCountry: e.DEFAULT_COUNTRY,
+    hostCountry: e.HOST_COUNTRY,
     probeSchedule: e.PROBE_SCHEDULE,
     statusThreshold: e.STATUS_THRESHOLD,
     vantagesFile: e.VANTAGES_FILE,

@@ -9,9 +9,8 @@ import { MIN_KEY_LENGTH } from "./agents.js";
 export interface AgentConfig {
   agentId: string;
   agentKey: string;
+  /** How its one vantage measures (resolver, canary, time-outs); where it is comes from its registration. */
   vantagesFile: string | undefined;
-  /** Picks the canary of the single local vantage when there is no VANTAGES_FILE. */
-  country: string;
   probeSchedule: string;
   outboxDir: string;
   logLevel: LogLevel;
@@ -35,7 +34,6 @@ export function loadAgentConfig(source: NodeJS.ProcessEnv = process.env): AgentC
     agentId: e.AGENT_ID,
     agentKey: e.AGENT_KEY,
     vantagesFile: e.VANTAGES_FILE,
-    country: e.DEFAULT_COUNTRY,
     probeSchedule: e.PROBE_SCHEDULE,
     outboxDir: e.AGENT_OUTBOX,
     logLevel: e.LOG_LEVEL,

@@ -117,7 +117,8 @@ async function answer(request: IngestRequest, deps: IngestDeps): Promise<IngestR
     const result = await store.addIngested(agent.id, stamped);
     await store.recordHeartbeat(agent.id, now.getTime());
     log.info("ingested", { agent: agent.id, ...result });
-    return { status: 200, outcome: "accepted", body: { ok: true, ...result } };
+    // The agent learns its registered identity here: its country is the registration's, never its own guess.
+    return { status: 200, outcome: "accepted", body: { ok: true, ...result, vantage: vantageOf(agent) } };
   } catch (error) {
     // The claim goes, so that the agent's retry of this very request is not taken for a replay.
     await store.releaseClaim(replayKey, owner).catch(() => false);

@@ -1,3 +1,4 @@
+import { deadline } from "../core/deadline.js";
 import type { Logger } from "../core/log.js";
 import type { Batch, Outbox } from "./outbox.js";
 import { signedHeaders } from "./signature.js";
@@ -30,7 +31,21 @@ export interface FlushReport {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-export async function pushBatch(target: PushTarget, batch: Batch, log: Logger): Promise<PushOutcome> {
+/** Who the bot says this agent is: its registration, which decides its country and role. */
+export interface Registration {
+  id: string;
+  country: string;
+  region?: string;
+  role: "probe" | "control";
+}
+
+interface Sent {
+  outcome: PushOutcome;
+  registration: Registration | undefined;
+}
+
+/** Signs and sends one batch; never throws. */
+async function send(target: PushTarget, batch: Batch, log: Logger): Promise<Sent> {
   const now = (target.now ?? (() => new Date()))();
   const body = JSON.stringify({
     agent: target.agentId,
@@ -41,6 +56,7 @@ export async function pushBatch(target: PushTarget, batch: Batch, log: Logger): 
   });
   const timestamp = Math.floor(now.getTime() / 1000);
   let response: Response;
+  const limit = deadline(target.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   try {
     response = await fetch(target.url, {
       method: "POST",
@@ -49,21 +65,63 @@ export async function pushBatch(target: PushTarget, batch: Batch, log: Logger): 
         ...signedHeaders(target.agentId, target.key, timestamp, body),
       },
       body,
-      signal: AbortSignal.timeout(target.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      signal: limit.signal,
     });
   } catch (error) {
+    limit.dispose();
     log.warn("push failed: bot unreachable", { error: describe(error) });
-    return "retry";
+    return { outcome: "retry", registration: undefined };
   }
   const answer = await response.text().catch(() => "");
-  if (response.ok) return "delivered";
+  limit.dispose();
+  if (response.ok) return { outcome: "delivered", registration: registrationIn(answer) };
   const fields = { status: response.status, answer: answer.slice(0, 500) };
   if (response.status >= 500 || response.status === 408 || response.status === 429) {
     log.warn("push failed: the bot will be asked again", fields);
-    return "retry";
+    return { outcome: "retry", registration: undefined };
   }
   log.error("push refused: batch dropped", fields);
-  return "dropped";
+  return { outcome: "dropped", registration: undefined };
+}
+
+function registrationIn(answer: string): Registration | undefined {
+  try {
+    const vantage = (JSON.parse(answer) as { vantage?: Partial<Registration> }).vantage;
+    if (
+      vantage &&
+      typeof vantage.id === "string" &&
+      typeof vantage.country === "string" &&
+      /^[A-Z]{2}$/.test(vantage.country) &&
+      (vantage.role === "probe" || vantage.role === "control")
+    ) {
+      return {
+        id: vantage.id,
+        country: vantage.country,
+        role: vantage.role,
+        ...(typeof vantage.region === "string" ? { region: vantage.region } : {}),
+      };
+    }
+  } catch {
+    // An older bot's answer, or none: the registration stays unknown.
+  }
+  return undefined;
+}
+
+export async function pushBatch(target: PushTarget, batch: Batch, log: Logger): Promise<PushOutcome> {
+  return (await send(target, batch, log)).outcome;
+}
+
+/**
+ * Asks the bot who this agent is, with a heartbeat that carries no measurement: the agent's country is
+ * its registration's, never a guess of its own. Undefined when the bot cannot be reached or does not say.
+ */
+export async function fetchRegistration(target: PushTarget, log: Logger): Promise<Registration | undefined> {
+  const sent = await send(
+    target,
+    { canaries: [], measurements: [], createdAt: new Date().toISOString() },
+    log,
+  );
+  return sent.registration;
 }
 
 /** Pushes the outbox oldest first until it is empty or a batch must wait. */

@@ -33,6 +33,12 @@ export const aliases = z.strictObject({
   "zh-Hant": z.array(nonEmpty).default([]),
   ru: z.array(nonEmpty).default([]),
   fa: z.array(nonEmpty).default([]),
+  /**
+   * Those of the aliases above (or the display names) that are also everyday words: "line", "signal",
+   * 飞机 ("aeroplane"), сигнал, تور ("tour"). The parser reads them as this name only where the question
+   * around them is about it; optional.
+   */
+  ambiguous: z.array(nonEmpty).optional(),
 });
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "ids are lower-case letters, digits and dashes");
@@ -107,6 +113,12 @@ export const service = z.strictObject({
   /** ISO 3166-1 alpha-2 of the legal home of the operator. */
   jurisdiction: z.string().regex(/^[A-Z]{2}$/),
   e2ee: z.enum(["yes", "optional", "no"]),
+  /**
+   * Autonomous systems the operator runs its own addresses in (AS32934 for Meta's services): a DNS answer
+   * inside one is the operator's, not a censor's, even without a control. Only networks the operator owns,
+   * never a shared CDN's.
+   */
+  asns: z.array(z.number().int().positive()).default([]),
   /** Registrable domains that belong to the service: a URL on one of them is a question about it. */
   domains: z.array(hostname).min(1),
   features: z.array(feature),
@@ -126,6 +138,15 @@ export const country = z.strictObject({
   aliases,
   /** `censoring` countries are asked about; `control` countries host uncensored reference vantages. */
   role: z.enum(["censoring", "control"]),
+  /**
+   * An endpoint that must work from a vantage in this country whenever the vantage itself is online: a
+   * large domestic site, never a foreign one a censor might block. A vantage without a canary of its own
+   * gets this one; when it fails, the vantage is offline and its results are unknown, never blocked.
+   */
+  canary: z.strictObject({
+    endpoint: z.string().regex(/^(tcp|tls):\/\/[a-z0-9.-]+:\d{1,5}$/, "tcp://host:port or tls://host:port"),
+    reason: nonEmpty,
+  }),
   /** One line shown beside circumvention tools where using them carries legal risk, with its source. */
   circumventionRisk: z.strictObject({ text: localizedText, source: z.url() }).optional(),
   regions: z.array(region).default([]),
@@ -141,6 +162,8 @@ export const event = z.strictObject({
   status: z.enum(STATUSES),
   features: z.array(z.enum(FEATURES)).optional(),
   regions: z.array(id).optional(),
+  /** How the block worked, where the source says (a measured TLS reset, a DNS answer forged, ...). */
+  mechanism: z.enum(["dns", "tcp", "tls", "http"]).optional(),
   summary: localizedText,
   source: z.url({ protocol: /^https?$/ }),
 });

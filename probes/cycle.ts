@@ -1,10 +1,14 @@
+import { confidenceOf } from "../analysis/confidence.js";
 import type { Judge } from "../analysis/judge.js";
+import { withNxdomainEvidence } from "../analysis/nxdomain.js";
+import { silentVantages } from "../analysis/offline.js";
 import type {
   EndpointVerdict,
   FeatureStatus,
   Mechanism,
   RegionStatus,
   ServiceStatusValue,
+  StatusMethod,
   VantageStatus,
 } from "../analysis/types.js";
 import { combineVantages, type VantageOutcome } from "../analysis/vantages.js";
@@ -42,8 +46,10 @@ export interface ProbeResult {
   regions: RegionStatus[];
   /** Probe vantages of that country that were judged, local and remote, offline ones included. */
   vantages: string[];
-  /** Share of those vantages that are online and agree with the status; 0 when the status is unknown. */
+  /** Agreement of those vantages weighed by the evidence behind it (analysis/confidence.ts); 0 when unknown. */
   confidence: number;
+  /** What the status rests on: vantages, controls, and what needed no control. */
+  method: StatusMethod;
   /** Each of those vantages' own status. */
   perVantage: VantageStatus[];
   /** `perVantage`, bounded, when the vantages reached different statuses; else null. */
@@ -101,6 +107,8 @@ interface Task {
 }
 
 const OFFLINE_EVIDENCE = "vantage offline: its canary failed, so its results are unknown";
+const SILENT_EVIDENCE =
+  "vantage offline: nothing answered any of its measurements (not a resolver, not a server, not a censor), so its results are unknown";
 const REMOTE_OFFLINE_EVIDENCE =
   "agent offline: a missed heartbeat or a failed canary, so its results are unknown";
 const NOT_MEASURED = "not measured before the deadline";
@@ -201,7 +209,10 @@ export async function measureVantages(options: ProbeCycleOptions): Promise<Local
 
 export async function runProbeCycle(options: ProbeCycleOptions): Promise<ProbeCycleResult> {
   const local = await measureVantages(options);
-  const observed = joinObservations(local, options.remote ? await options.remote() : undefined);
+  const joined = joinObservations(local, options.remote ? await options.remote() : undefined);
+  // A vantage, ours or an agent's, that heard nothing back at all is offline, whatever its canary said.
+  const silent = silentVantages([...local.canaries, ...joined.measurements]);
+  const observed = { ...joined, offline: new Set([...joined.offline, ...silent]), silent };
   const services = selectServices(options);
   return {
     results: judgeCycle(services, observed, options.judge, options.country),
@@ -268,13 +279,32 @@ export function judgeService(
   };
 
   const evidence: string[] = [];
+  const controlsUsed = new Set<string>();
+  let positive = 0;
+  let direct = 0;
   const outcomes = countryProbes.map((vantage): VantageOutcome => {
     const isOffline = offline.has(vantage.id);
     if (isOffline) {
-      evidence.push(`${vantage.id}: ${remote.has(vantage.id) ? REMOTE_OFFLINE_EVIDENCE : OFFLINE_EVIDENCE}`);
+      const why = remote.has(vantage.id)
+        ? REMOTE_OFFLINE_EVIDENCE
+        : observed.silent?.has(vantage.id)
+          ? SILENT_EVIDENCE
+          : OFFLINE_EVIDENCE;
+      evidence.push(`${vantage.id}: ${why}`);
     }
     const notMeasured = remote.has(vantage.id) ? REMOTE_NOT_MEASURED : NOT_MEASURED;
     let gaps = 0;
+    // Names of the service this vantage's resolver denied, every one of them: positive evidence.
+    const lied = isOffline
+      ? new Set<string>()
+      : judge.liedAbout(
+          service.id,
+          service.features.flatMap((f) =>
+            f.endpoints.flatMap(
+              (e) => latest.get(measurementKey(vantage.id, service.id, f.id, endpointInput(e))) ?? [],
+            ),
+          ),
+        );
     const features = service.features.map((feature) => {
       const judgements = feature.endpoints.map((endpoint): EndpointVerdict => {
         if (isOffline) return { verdict: "unknown", mechanism: null, evidence: [OFFLINE_EVIDENCE] };
@@ -285,7 +315,10 @@ export function judgeService(
           return { verdict: "unknown", mechanism: null, evidence: [notMeasured] };
         }
         const against = controls.flatMap((c) => find(c, feature.id, input) ?? []);
-        const judgement = judge.endpoint(probe, against);
+        const judgement = withNxdomainEvidence(judge.endpoint(probe, against), endpoint.host, lied);
+        for (const c of against) controlsUsed.add(c.vantage);
+        if (against.length === 0 && judgement.verdict === "blocked") positive++;
+        if (against.length === 0 && judgement.verdict === "ok") direct++;
         evidence.push(...judgement.evidence.map((e) => `${vantage.id} ${input}: ${e}`));
         return judgement;
       });
@@ -304,6 +337,13 @@ export function judgeService(
 
   const combined = combineVantages(outcomes);
   const regionIds = combined.regions.map((r) => r.region);
+  const method: StatusMethod = {
+    vantages: outcomes.filter((o) => o.online && o.status !== "unknown").length,
+    controls: controlsUsed.size,
+    measurements: used.size,
+    positive,
+    direct,
+  };
   return {
     service: service.id,
     country: countryProbes[0]?.country ?? "",
@@ -313,7 +353,8 @@ export function judgeService(
     features: combined.features,
     regions: combined.regions,
     vantages: countryProbes.map((v) => v.id),
-    confidence: combined.confidence,
+    confidence: confidenceOf(combined.confidence, method),
+    method,
     perVantage: combined.perVantage,
     disagreement: combined.disagreement,
     measurements: [...used.values()],

@@ -26,6 +26,8 @@ export interface CycleObservations {
   measurements: Measurement[];
   /** Vantages whose results are unknown: a local canary failed, or an agent is offline. */
   offline: ReadonlySet<string>;
+  /** Those of `offline` that heard nothing back at all this cycle (analysis/offline.ts). */
+  silent?: ReadonlySet<string>;
   /** Which of `vantages` are remote agents (their gaps are "not measured in this window"). */
   remote: ReadonlySet<string>;
   /** Remote vantages left out because a local vantage has the same id. */

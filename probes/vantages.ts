@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseYaml } from "../core/yaml.js";
+import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { DEFAULT_TIMEOUTS, type StageTimeouts, type Vantage } from "./types.js";
 
 // The vantages file (DESIGN.md): where probes run from. YAML or JSON, either a bare list of vantages or
@@ -93,23 +94,59 @@ export function loadVantagesFile(path: string): VantagePlan {
   return parseVantages(raw, path);
 }
 
-// A canary must be reachable from inside the country itself, or a censored vantage would look offline:
-// a large domestic site where there is one, else a site that answers from almost anywhere.
-const DOMESTIC_CANARIES: Record<string, string> = {
-  CN: "tls://www.baidu.com:443",
-  IR: "tls://www.aparat.com:443",
-  RU: "tls://ya.ru:443",
-  TR: "tls://www.trendyol.com:443",
-};
-const DEFAULT_CANARY = "tls://www.wikipedia.org:443";
+/** The id of this host's own vantage when no vantages file lists any. */
+export const HOST_VANTAGE_ID = "local";
+/** OONI's code for "no country known": what a vantage that claims no country records as `probe_cc`. */
+export const NO_COUNTRY = "ZZ";
+
+/** A canary must be reachable from inside the country itself (kb/countries.yaml `canary` says why each is). */
+function canaryFor(kb: KnowledgeBase, country: string): string | undefined {
+  const own = kb.country(country)?.canary.endpoint;
+  if (own) return own;
+  // A vantage that claims no country (this host as a control): the canary of an uncensored network.
+  return kb.countries.find((c) => c.role === "control")?.canary.endpoint;
+}
 
 /**
- * Without a vantages file the bot's own host is the one vantage, in DEFAULT_COUNTRY, and its canary
- * tells whether the host is online at all: when the canary fails its results are unknown, not blocked.
+ * This host as a vantage, when no vantages file lists any. By default it claims no country: it is a
+ * control (an uncensored network), never a probe of DEFAULT_COUNTRY, since a bot usually runs outside the
+ * firewall and a canary that answers from anywhere cannot prove otherwise. Only `HOST_COUNTRY` makes it a
+ * probe vantage of a country, and whoever sets it vouches that this host is there.
  */
-export function localVantage(country: string): VantagePlan {
+export function hostVantage(kb: KnowledgeBase, hostCountry?: string): VantagePlan {
+  const country = hostCountry ?? NO_COUNTRY;
+  const canary = canaryFor(kb, country);
   return {
-    vantages: [{ id: "local", country, role: "probe", canary: DOMESTIC_CANARIES[country] ?? DEFAULT_CANARY }],
+    vantages: [
+      {
+        id: HOST_VANTAGE_ID,
+        country,
+        role: hostCountry ? "probe" : "control",
+        ...(canary ? { canary } : {}),
+      },
+    ],
     timeouts: DEFAULT_TIMEOUTS,
   };
+}
+
+/** Every vantage without a canary of its own gets its country's, so an offline vantage is never a censor. */
+export function withCountryCanaries(plan: VantagePlan, kb: KnowledgeBase): VantagePlan {
+  return {
+    ...plan,
+    vantages: plan.vantages.map((v) => {
+      if (v.canary) return v;
+      const canary = canaryFor(kb, v.country);
+      return canary ? { ...v, canary } : v;
+    }),
+  };
+}
+
+/** The vantages `start` and `probe` measure from: the file's, else this host's (see hostVantage). */
+export function vantagePlan(
+  kb: KnowledgeBase,
+  options: { file?: string; hostCountry?: string },
+): VantagePlan {
+  return options.file
+    ? withCountryCanaries(loadVantagesFile(options.file), kb)
+    : hostVantage(kb, options.hostCountry);
 }

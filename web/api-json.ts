@@ -3,29 +3,40 @@ import type {
   FeatureStatus,
   Mechanism,
   RegionStatus,
-  ServiceStatus,
   ServiceStatusValue,
+  StatusMethod,
   TimelineEntry,
 } from "../analysis/types.js";
 import type { KbEvent, Localized } from "../kb/schema.js";
+import type { Basis, StatusView } from "../pipeline/status-view.js";
 
 // The JSON of /api/v1, built by pure functions from what the store and the knowledge base hold. The
 // shapes are a public contract (README "Status page and API"); test/web/api.test.ts pins them exactly.
 
-/** One service in one country. `basis: none` means never measured: `status` is then `unknown`. */
+/**
+ * One service in one country, as every surface tells it (pipeline/status-view.ts). `basis: measurement`:
+ * our vantages confirmed it; `history`: the knowledge base's last known status (`source` says where from,
+ * `checkedAt` is null); `none`: neither, and `status` is `unknown`.
+ */
 export interface StatusJson {
   service: string;
   country: string;
   status: ServiceStatusValue;
-  basis: "measurement" | "none";
+  basis: Basis;
   mechanism: Mechanism | null;
   since: string | null;
   checkedAt: string | null;
   confidence: number;
+  /** What a measured status rests on (vantages, controls, positive evidence); null otherwise. */
+  method: StatusMethod | null;
+  /** The dated report a history-based status rests on. */
+  source: string | null;
   features: FeatureStatus[];
   regions: RegionStatus[];
   /** Accessible share of the measured time in the last 30 days, 0..1; null: no data. */
   availability30d: number | null;
+  /** Seconds of the last 30 days with a measured status: what `availability30d` is a share of. */
+  measuredSeconds30d: number;
 }
 
 export interface StatusListJson {
@@ -64,39 +75,23 @@ export interface HistoryJson {
 const ratio = (value: number | null) => (value === null ? null : Math.round(value * 10_000) / 10_000);
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function statusJson(
-  service: string,
-  country: string,
-  status: ServiceStatus | undefined,
-  availability: Availability,
-): StatusJson {
-  if (!status) {
-    return {
-      service,
-      country,
-      status: "unknown",
-      basis: "none",
-      mechanism: null,
-      since: null,
-      checkedAt: null,
-      confidence: 0,
-      features: [],
-      regions: [],
-      availability30d: null,
-    };
-  }
+/** The one shape of a status in JSON: the API's and `ask --json`'s status fields. */
+export function statusJson(view: StatusView, availability: Availability): StatusJson {
   return {
-    service,
-    country,
-    status: status.status,
-    basis: "measurement",
-    mechanism: status.mechanism,
-    since: status.since,
-    checkedAt: status.checkedAt,
-    confidence: status.confidence,
-    features: status.features.map((f) => ({ feature: f.feature, status: f.status, mechanism: f.mechanism })),
-    regions: status.regions.map((r) => ({ region: r.region, status: r.status })),
+    service: view.service,
+    country: view.country,
+    status: view.status,
+    basis: view.basis,
+    mechanism: view.mechanism,
+    since: view.since,
+    checkedAt: view.checkedAt,
+    confidence: view.confidence,
+    method: view.method,
+    source: view.event?.source ?? null,
+    features: view.features.map((f) => ({ feature: f.feature, status: f.status, mechanism: f.mechanism })),
+    regions: view.regions.map((r) => ({ region: r.region, status: r.status })),
     availability30d: ratio(availability.ratio),
+    measuredSeconds30d: Math.round(availability.measuredMs / 1000),
   };
 }
 

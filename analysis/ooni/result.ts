@@ -1,5 +1,7 @@
 import type { Evidence } from "../../kb/schema.js";
 import type { TestKeys } from "../../probes/types.js";
+import { nxdomainOnEveryName, withNxdomainEvidence } from "../nxdomain.js";
+import { targetFromInput } from "../path.js";
 import { featureVerdict, serviceStatus } from "../status.js";
 import type { EndpointVerdict, FileAnalysis, ServiceStatusValue } from "../types.js";
 import { endpointVerdict } from "../verdict.js";
@@ -14,6 +16,12 @@ export interface AnalyzeContext {
   essentialFeatures?: (service: string) => ReadonlySet<string> | undefined;
   /** The knowledge-base service a host belongs to. */
   serviceForHost?: (host: string) => string | undefined;
+  /** The network an address is in (the bundled IP-to-ASN dataset). */
+  asnOf?: (ip: string) => number | undefined;
+  /** The networks a service's operator runs its own addresses in (kb `asns`). */
+  operatorAsns?: (service: string) => ReadonlySet<number>;
+  /** The host names of a service's endpoints (kb). */
+  serviceHosts?: (service: string) => ReadonlySet<string>;
 }
 
 export interface Header {
@@ -56,13 +64,22 @@ export function judgeFeatures(
   ctx: AnalyzeContext,
   controls: readonly TestKeys[] = [],
 ): FileAnalysis {
+  const service = header.service;
+  const hosts = service ? ctx.serviceHosts?.(service) : undefined;
+  const lied = hosts ? nxdomainOnEveryName(keys.queries, hosts) : new Set<string>();
   const judged = endpoints.map((e) => ({
     ...e,
-    verdict: endpointVerdict(keys, controls, {
-      evidence: ctx.evidence,
-      input: e.input,
-      country: header.probe_cc,
-    }),
+    verdict: withNxdomainEvidence(
+      endpointVerdict(keys, controls, {
+        evidence: ctx.evidence,
+        input: e.input,
+        country: header.probe_cc,
+        ...(ctx.asnOf ? { asnOf: ctx.asnOf } : {}),
+        ...(service && ctx.operatorAsns ? { operatorAsns: ctx.operatorAsns(service) } : {}),
+      }),
+      targetFromInput(e.input)?.host,
+      lied,
+    ),
   }));
   return groupFeatures(header, judged, ctx);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isNews } from "../../analysis/status-engine.js";
 import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/log.js";
 import { MAX_TIMER_MS } from "../../core/timers.js";
@@ -311,6 +312,15 @@ class Dispatcher implements AlertDispatcher {
 
   private async planOutbox(): Promise<void> {
     for (const change of await this.store.pendingChanges()) {
+      if (!isNews(change)) {
+        // A first status equal to the history answers already showed, or with none: nobody learns anything.
+        await this.store.ackChanges([change]);
+        this.log.info("first status not alerted: it tells no one anything new", {
+          change: change.id,
+          baseline: change.baseline?.status ?? null,
+        });
+        continue;
+      }
       const now = this.now();
       const planned = await planChange(this.store, change, new Date(now).toISOString());
       const { job } = planned;

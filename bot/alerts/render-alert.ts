@@ -5,7 +5,7 @@ import type { Lang } from "../../kb/schema.js";
 import type { RelatedService } from "../answer.js";
 import { keepRightToLeft } from "../bidi.js";
 import { isRtl, locales, type MessageKey, t } from "../i18n/index.js";
-import { escapeHtml, formatDate, html, placeName, STATUS_MARK, serviceName, tHtml } from "../render.js";
+import { escapeHtml, formatDate, html, link, placeName, STATUS_MARK, serviceName, tHtml } from "../render.js";
 import { TELEGRAM_MESSAGE_LIMIT } from "../split.js";
 
 // Pure rendering of an alert (one status change) and of a daily digest to Telegram HTML. Pinned by
@@ -29,6 +29,15 @@ export function renderAlert(kb: KnowledgeBase, view: AlertView, lang: Lang): str
   const lines = [headline(kb, change, lang)];
   if (change.from !== null) {
     lines.push(tHtml(lang, "alert.before", { status: t(lang, `status.${change.from}`) }));
+  } else if (change.baseline) {
+    // A first measured status that differs from the history answers showed: say what it replaced.
+    lines.push(
+      tHtml(lang, "alert.beforeHistory", {
+        status: t(lang, `status.${change.baseline.status}`),
+        since: formatDate(change.baseline.date, lang, { inline: true }),
+        source: link(change.baseline.source, lang),
+      }),
+    );
   }
   lines.push(...featureLines(change.features, lang));
   if (view.alternatives.length > 0 && ["partial", "blocked", "outage"].includes(change.to)) {
@@ -139,10 +148,11 @@ function digestLine(kb: KnowledgeBase, change: StatusChange, lang: Lang): string
     to: t(lang, `status.${change.to}`),
     since: formatDate(change.since, lang),
   };
+  const from = change.from ?? change.baseline?.status ?? null;
   const line =
-    change.from === null
+    from === null
       ? tHtml(lang, "digest.first", vars)
-      : tHtml(lang, "digest.change", { ...vars, from: t(lang, `status.${change.from}`) });
+      : tHtml(lang, "digest.change", { ...vars, from: t(lang, `status.${from}`) });
   return `${STATUS_MARK[change.to]} ${line}`;
 }
 

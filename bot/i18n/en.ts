@@ -1,6 +1,7 @@
 import { alertsEn } from "./alerts/en.js";
 import { checkNowEn } from "./check-now/en.js";
 import { conversationEn } from "./conversation/en.js";
+import { methodEn } from "./method/en.js";
 import { ooniEn } from "./ooni/en.js";
 import { regionsEn } from "./regions/en.js";
 
@@ -51,8 +52,6 @@ export const en = {
   "answer.lastKnown": "last known",
   "answer.caution": "Caution: {text}",
   "answer.source": "source",
-  "answer.method":
-    "How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown. /about",
   "answer.domainUnknown":
     "{domain} is not in the knowledge base yet and has no measurement in {place}, so its status is unknown.",
   "answer.notUnderstood": "I could not tell which service you mean.",
@@ -97,6 +96,7 @@ export const en = {
   ...checkNowEn,
   ...regionsEn,
   ...ooniEn,
+  ...methodEn,
   "console.intro":
     "isblocked console: ask a question (e.g. is whatsapp blocked in china?), or type exit to quit.",
 } as const;

@@ -2,6 +2,7 @@ import { alertsFa } from "./alerts/fa.js";
 import { checkNowFa } from "./check-now/fa.js";
 import { conversationFa } from "./conversation/fa.js";
 import type { Messages } from "./en.js";
+import { methodFa } from "./method/fa.js";
 import { ooniFa } from "./ooni/fa.js";
 import { regionsFa } from "./regions/fa.js";
 
@@ -50,8 +51,6 @@ export const fa: Messages = {
   "answer.lastKnown": "آخرین وضعیت شناخته‌شده",
   "answer.caution": "هشدار: {text}",
   "answer.source": "منبع",
-  "answer.method":
-    "از کجا می‌دانیم: نتایج آزمون‌هایی که از داخل کشور انجام می‌شود با یک نقطهٔ کنترل بدون سانسور مقایسه می‌شود؛ اگر چنین شواهدی نباشد، وضعیت را «نامشخص» اعلام می‌کنیم. /about",
   "answer.domainUnknown":
     "دامنهٔ {domain} هنوز در پایگاه دانش نیست و در {place} سنجشی برای آن انجام نشده است؛ بنابراین وضعیتش نامشخص است.",
   "answer.notUnderstood": "متوجه نشدم منظورتان کدام سرویس است.",
@@ -95,6 +94,7 @@ export const fa: Messages = {
   ...checkNowFa,
   ...regionsFa,
   ...ooniFa,
+  ...methodFa,
   "console.intro":
     "کنسول isblocked: سؤالی بپرسید (مثلاً آیا واتس‌اپ در چین فیلتر است؟) یا برای خروج، exit را تایپ کنید.",
 };

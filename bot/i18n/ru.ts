@@ -2,6 +2,7 @@ import { alertsRu } from "./alerts/ru.js";
 import { checkNowRu } from "./check-now/ru.js";
 import { conversationRu } from "./conversation/ru.js";
 import type { Messages } from "./en.js";
+import { methodRu } from "./method/ru.js";
 import { ooniRu } from "./ooni/ru.js";
 import { regionsRu } from "./regions/ru.js";
 
@@ -50,8 +51,6 @@ export const ru: Messages = {
   "answer.lastKnown": "по последним данным",
   "answer.caution": "Внимание: {text}",
   "answer.source": "источник",
-  "answer.method":
-    "Откуда мы это знаем: результаты проверок изнутри страны сравниваются с контрольной проверкой без цензуры; без таких данных мы отвечаем «неизвестно». /about",
   "answer.domainUnknown":
     "{place}: домена {domain} пока нет в базе знаний, и измерений по нему нет, поэтому его статус неизвестен.",
   "answer.notUnderstood": "Не удалось понять, о каком сервисе идёт речь.",
@@ -96,6 +95,7 @@ export const ru: Messages = {
   ...checkNowRu,
   ...regionsRu,
   ...ooniRu,
+  ...methodRu,
   "console.intro":
     "Консоль isblocked: задайте вопрос (например, whatsapp заблокирован в китае?) или введите exit для выхода.",
 };

@@ -2,6 +2,7 @@ import { alertsZhHans } from "./alerts/zh-Hans.js";
 import { checkNowZhHans } from "./check-now/zh-Hans.js";
 import { conversationZhHans } from "./conversation/zh-Hans.js";
 import type { Messages } from "./en.js";
+import { methodZhHans } from "./method/zh-Hans.js";
 import { ooniZhHans } from "./ooni/zh-Hans.js";
 import { regionsZhHans } from "./regions/zh-Hans.js";
 
@@ -79,8 +80,6 @@ export const zhHans: Messages = {
   "answer.lastKnown": "最后已知状态",
   "answer.caution": "注意：{text}",
   "answer.source": "来源",
-  "answer.method":
-    "判断依据：将该国境内的探测结果与不受审查的对照点进行比较；没有这类证据时，我们会说“未知”。/about",
   "answer.domainUnknown": "{domain}尚未收录在知识库中，在{place}也没有测量数据，因此状态未知。",
   "answer.notUnderstood": "我没能判断你指的是哪个服务。",
   "answer.didYouMean": "你是不是想问：{suggestions}？",
@@ -99,5 +98,6 @@ export const zhHans: Messages = {
   ...checkNowZhHans,
   ...regionsZhHans,
   ...ooniZhHans,
+  ...methodZhHans,
   "console.intro": "isblocked 控制台：请输入问题（例如：whatsapp在中国被封锁了吗？），输入 exit 退出。",
 };

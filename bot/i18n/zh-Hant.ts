@@ -2,6 +2,7 @@ import { alertsZhHant } from "./alerts/zh-Hant.js";
 import { checkNowZhHant } from "./check-now/zh-Hant.js";
 import { conversationZhHant } from "./conversation/zh-Hant.js";
 import type { Messages } from "./en.js";
+import { methodZhHant } from "./method/zh-Hant.js";
 import { ooniZhHant } from "./ooni/zh-Hant.js";
 import { regionsZhHant } from "./regions/zh-Hant.js";
 import { chineseDates } from "./zh-Hans.js";
@@ -50,8 +51,6 @@ export const zhHant: Messages = {
   "answer.lastKnown": "最後已知狀態",
   "answer.caution": "注意：{text}",
   "answer.source": "來源",
-  "answer.method":
-    "判斷依據：將該國境內的探測結果與未受審查的對照點比較；沒有這類證據時，我們會標示「未知」。/about",
   "answer.domainUnknown": "{domain}尚未收錄於知識庫，在{place}也沒有量測資料，因此狀態未知。",
   "answer.notUnderstood": "我無法判斷你指的是哪個服務。",
   "answer.didYouMean": "你是不是指：{suggestions}？",
@@ -70,5 +69,6 @@ export const zhHant: Messages = {
   ...checkNowZhHant,
   ...regionsZhHant,
   ...ooniZhHant,
+  ...methodZhHant,
   "console.intro": "isblocked 主控台：請輸入問題（例如：whatsapp在中國被封鎖了嗎？），輸入 exit 離開。",
 };

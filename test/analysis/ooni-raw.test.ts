@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { analyzeContextFor } from "../../analysis/judge.js";
 import { analyzeDocument } from "../../analysis/ooni/read.js";
 import { MECHANISMS, SERVICE_STATUSES, VERDICTS } from "../../analysis/types.js";
 import { realKb } from "../helpers.js";
@@ -24,18 +25,7 @@ function jsonFiles(dir: string): string[] {
 }
 
 const analyse = (path: string) =>
-  analyzeDocument(JSON.parse(readFileSync(path, "utf8")), {
-    file: path,
-    evidence: realKb().evidence,
-    serviceForHost: (h) => realKb().serviceForHost(h),
-    essentialFeatures: (id) =>
-      new Set(
-        realKb()
-          .service(id)
-          ?.features.filter((f) => f.essential)
-          .map((f) => f.id),
-      ),
-  });
+  analyzeDocument(JSON.parse(readFileSync(path, "utf8")), analyzeContextFor(realKb(), path));
 
 describe.skipIf(!present)("real OONI measurements (ooni-raw)", () => {
   const files = present ? jsonFiles(RAW_DIR).sort() : [];
@@ -80,6 +70,16 @@ describe.skipIf(!present)("real OONI measurements (ooni-raw)", () => {
     ],
     ["backend-fastpath/web_connectivity_null.json", "unknown", "no control, only a timeout"],
     [
+      "explorer-api/20210415084230.511612_IR_signal_ed269d082953bf2e.raw.json",
+      "blocked",
+      "every signal.org name the knowledge base lists answered NXDOMAIN: forged, no control needed",
+    ],
+    [
+      "explorer-api/01202003044cadd4e9b30806be0e72a6e05e161a.raw.json",
+      "accessible",
+      "every Messenger answer is in AS32934, Facebook's own network; the test attempted no connection",
+    ],
+    [
       "backend-fastpath/requests_none.json",
       "outage",
       "NXDOMAIN for the probe and no address for the control",
@@ -91,5 +91,13 @@ describe.skipIf(!present)("real OONI measurements (ooni-raw)", () => {
     ],
   ])("%s → %s (%s)", (name, status) => {
     expect(analyse(join(RAW_DIR, name)).status).toBe(status);
+  });
+
+  it("names DNS as the mechanism of Iran's Signal block", () => {
+    const r = analyse(
+      join(RAW_DIR, "explorer-api/20210415084230.511612_IR_signal_ed269d082953bf2e.raw.json"),
+    );
+    expect(r.mechanism).toBe("dns");
+    expect(r.features.every((f) => f.status === "blocked" && f.mechanism === "dns")).toBe(true);
   });
 });

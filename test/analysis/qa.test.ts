@@ -75,7 +75,7 @@ describe.skipIf(!present)("OONI QA corpus (wc05_qa)", () => {
     expect(results.filter((r) => r.expected === undefined).map((r) => r.file)).toEqual([]);
   });
 
-  it("agrees with at least 48 of 50, and prints every disagreement with its reason", () => {
+  it("agrees with at least 49 of 50, and prints every disagreement with its reason", () => {
     const disagreements = results.filter((r) => r.expected && !agrees(r.result, r.expected));
     const rows = disagreements.map((d) => ({
       scenario: d.file.replace(/\.json$/, ""),
@@ -93,7 +93,7 @@ describe.skipIf(!present)("OONI QA corpus (wc05_qa)", () => {
               ...rows.map((r) => `| ${r.scenario} | ${r.expected} | ${r.got} | ${r.reason} |`),
             ].join("\n")),
     );
-    expect(results.length - disagreements.length).toBeGreaterThanOrEqual(48);
+    expect(results.length - disagreements.length).toBeGreaterThanOrEqual(49);
   });
 
   it("never calls the site's own failure censorship", () => {

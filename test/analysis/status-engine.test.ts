@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   type EngineState,
   INITIAL_STATE,
+  isNews,
   type Observation,
   replay,
   type StatusChange,
@@ -116,8 +117,48 @@ describe("status engine: confirmation after N consistent cycles (threshold 2)", 
         at: at(1),
         mechanism: "tls",
         features: [{ feature: "media", status: "blocked", mechanism: "tls" }],
+        baseline: null,
       },
     ]);
+  });
+
+  it("never confirms unknown as a first status: the history answers show stays", () => {
+    const { changes, state } = run("UUUU");
+    expect(changes).toEqual([]);
+    expect(state.confirmed).toBeNull();
+    expect(transitions(run("UUFF").changes)).toEqual(["null->blocked"]);
+  });
+
+  it("carries the history baseline on a first status only, and tells news from a repeat", () => {
+    const baseline = { status: "blocked" as const, date: "2017-09", source: "https://example.org/nyt" };
+    const first = replay(
+      [
+        { ...observation("blocked", 0), baseline },
+        { ...observation("blocked", 1), baseline },
+      ],
+      { threshold: 2 },
+    );
+    expect(first.changes[0]).toMatchObject({ from: null, to: "blocked", baseline });
+    expect(isNews(first.changes[0] as StatusChange)).toBe(false);
+    const differs = replay(
+      [
+        { ...observation("accessible", 0), baseline },
+        { ...observation("accessible", 1), baseline },
+      ],
+      { threshold: 2 },
+    );
+    expect(isNews(differs.changes[0] as StatusChange)).toBe(true);
+    const later = replay(
+      [
+        { ...observation("accessible", 2), baseline },
+        { ...observation("accessible", 3), baseline },
+      ],
+      { threshold: 2 },
+      first.state,
+    );
+    expect(later.changes[0]).toMatchObject({ from: "blocked", to: "accessible" });
+    expect(later.changes[0]).not.toHaveProperty("baseline");
+    expect(isNews(later.changes[0] as StatusChange)).toBe(true);
   });
 });
 
@@ -162,7 +203,9 @@ describe("status engine: thresholds", () => {
         for (let i = threshold - 1; i < sequence.length; i++) {
           const window = sequence.slice(i - threshold + 1, i + 1);
           const letter = sequence[i] ?? "";
-          if (letter !== confirmed && [...window].every((l) => l === letter)) {
+          // Unknown is never a first status: it confirms only over a status that was confirmed before.
+          const firstUnknown = confirmed === null && letter === "U";
+          if (letter !== confirmed && !firstUnknown && [...window].every((l) => l === letter)) {
             expected.push(i);
             confirmed = letter;
           }

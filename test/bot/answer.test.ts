@@ -80,21 +80,24 @@ describe("buildAnswer", () => {
 });
 
 describe("askJson", () => {
-  it("has exactly the contract's fields plus basis, mechanism, suggestions and ooni", async () => {
+  it("has exactly the contract's fields plus basis, mechanism, confidence, method, source, suggestions and ooni", async () => {
     const json = askJson(await ask("chatapp in beijing", "en", await context()));
     expect(Object.keys(json).sort()).toEqual(
       [
         "alternatives",
         "basis",
         "checkedAt",
+        "confidence",
         "country",
         "domain",
         "features",
         "mechanism",
+        "method",
         "ooni",
         "region",
         "service",
         "since",
+        "source",
         "status",
         "suggestions",
         "text",

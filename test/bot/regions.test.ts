@@ -5,6 +5,7 @@ import { renderAnswer } from "../../bot/render.js";
 import { renderDetails } from "../../bot/views/details.js";
 import { disagreementSummary, listOf, regionLines, regionSummary } from "../../bot/views/regions.js";
 import type { Lang } from "../../kb/schema.js";
+import { statusView } from "../../pipeline/status-view.js";
 import { renderServicePage, type ServicePageModel } from "../../web/views/service-page.js";
 import { answerWithNothingKnown, realKb } from "../helpers.js";
 
@@ -213,10 +214,10 @@ describe("the web service page", () => {
     const model: ServicePageModel = {
       service: "telegram",
       country: "CN",
-      status,
+      status: statusView(kb, { service: "telegram", country: "CN" }, status),
       timeline: [],
       events: [],
-      chart: { svg: "<svg></svg>", availability: null },
+      chart: { svg: "<svg></svg>", availability: null, measuredMs: 0 },
       alternatives: [],
       circumvention: [],
     };

@@ -23,6 +23,7 @@ describe("renderAnswer", () => {
         { feature: "text", status: "ok", mechanism: null },
         { feature: "media", status: "blocked", mechanism: "tls" },
       ],
+      method: { vantages: 2, controls: 1, measurements: 70, positive: 0, direct: 0 },
       history: [blockedEvent, partialEvent],
       alternatives: [
         { service: "safechat", status: "accessible", basis: "measurement", e2ee: "yes" },
@@ -49,7 +50,7 @@ describe("renderAnswer", () => {
         "• Tunnel: unknown",
         '⚠️ Caution: Unauthorised VPNs are illegal. (<a href="https://example.org/risk">source</a>)',
         "",
-        "<i>How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown. /about</i>",
+        "<i>How we know: probes in China were compared with an uncensored control network, which tells blocked from down. /about</i>",
       ].join("\n"),
     );
   });
@@ -71,7 +72,7 @@ describe("renderAnswer", () => {
         "History:",
         '• July 2017: Photos &amp; videos stopped &lt;loading&gt;. (<a href="https://example.org/a?x=1&amp;y=2">source</a>)',
         "",
-        "<i>How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown. /about</i>",
+        "<i>How we know: no fresh measurement from inside China; this is the last known status from a dated, sourced report. /about</i>",
       ].join("\n"),
     );
   });
@@ -83,10 +84,78 @@ describe("renderAnswer", () => {
         "❔ <b>SafeChat in Beijing, China</b>",
         "No measurement yet and no recorded history for SafeChat in Beijing, China.",
         "",
-        "<i>How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown. /about</i>",
+        "<i>How we know: nothing measured in Beijing, China and no recorded history, so we say unknown rather than guess. /about</i>",
       ].join("\n"),
     );
   });
+
+  it.each([
+    [
+      "a control took part",
+      {
+        status: "blocked",
+        basis: "measurement",
+        method: { vantages: 1, controls: 1, measurements: 4, positive: 0, direct: 0 },
+      },
+      "How we know: probes in China were compared with an uncensored control network, which tells blocked from down. /about",
+    ],
+    [
+      "accessible with no control: the probe reached the service itself",
+      {
+        status: "accessible",
+        basis: "measurement",
+        method: { vantages: 1, controls: 0, measurements: 4, positive: 0, direct: 4 },
+      },
+      "How we know: probes in China reached the service itself (a working connection, a valid TLS session); no control is needed for that. /about",
+    ],
+    [
+      "blocked on positive evidence, no control",
+      {
+        status: "blocked",
+        basis: "measurement",
+        method: { vantages: 1, controls: 0, measurements: 4, positive: 2, direct: 0 },
+      },
+      "How we know: positive evidence of censorship seen from China (such as a forged DNS answer or a known block page); no control took part. /about",
+    ],
+    [
+      "unknown for want of a control",
+      {
+        status: "unknown",
+        basis: "measurement",
+        method: { vantages: 1, controls: 0, measurements: 4, positive: 0, direct: 0 },
+      },
+      "How we know: probes in China could not reach it, and with no control network to compare with, blocked cannot be told from down. /about",
+    ],
+    [
+      "unknown: vantages offline",
+      {
+        status: "unknown",
+        basis: "measurement",
+        method: { vantages: 0, controls: 0, measurements: 0, positive: 0, direct: 0 },
+      },
+      "How we know: the vantages in China could not tell (offline, or in disagreement). /about",
+    ],
+    [
+      "history beside a measurement that could not tell",
+      {
+        status: "blocked",
+        basis: "history",
+        since: "2017-09-25",
+        event: blockedEvent,
+        undecidedAt: "2026-11-21T10:05:00.000Z",
+      },
+      "How we know: our last measurement in China (21 November 2026 10:05 UTC) could not tell, so this is the last known status from a dated, sourced report. /about",
+    ],
+  ] as [string, Partial<Answer>, string][])(
+    "says how it knows, true for the evidence: %s",
+    (_what, known, sentence) => {
+      const lines = renderAnswer(kb, { ...base, ...known }, "en").split("\n");
+      expect(lines.at(-1)).toBe(`<i>${sentence}</i>`);
+      // "Compared with a control" appears only where a control took part.
+      const controlled = (known.method?.controls ?? 0) > 0;
+      expect(lines.some((l) => l.includes("uncensored control network, which"))).toBe(controlled);
+    },
+  );
 
   it("offers suggestions when the question was not understood", () => {
     const answer: Answer = {
@@ -109,7 +178,7 @@ describe("renderAnswer", () => {
     expect(renderAnswer(kb, answer, "en")).toBe(
       [
         "❔ example.org is not in the knowledge base yet and has no measurement in China, so its status is unknown.",
-        "<i>How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown. /about</i>",
+        "<i>How we know: nothing measured in China and no recorded history, so we say unknown rather than guess. /about</i>",
       ].join("\n"),
     );
   });

@@ -73,7 +73,7 @@ describe("questions and commands", () => {
       /^🔀 <b>Instead of WhatsApp in China<\/b>\n• /,
     );
     expect(texts(await h.send(textMessage("/about")))[0]).toMatch(
-      /^<b>How isblocked knows<\/b>\n• Probes inside/,
+      /^<b>How isblocked knows<\/b>\n• Vantages inside/,
     );
     expect(texts(await h.send(textMessage("/help")))[0]).toContain(
       "In any chat, type @isblocked_test_bot whatsapp iran to share a status.",
@@ -246,7 +246,7 @@ describe("inline mode", () => {
       type: "article",
       id: "whatsapp:IR",
       title: "✅ WhatsApp in Iran: accessible (last known)",
-      description: "No fresh measurement; last known: accessible since 24 December 2024 (source)",
+      description: "No fresh measurement; last known: accessible since January 2025 (source)",
       input_message_content: { parse_mode: "HTML" },
     });
     expect(results[0]?.input_message_content.message_text).toMatch(/^✅ <b>WhatsApp in Iran<\/b>/);

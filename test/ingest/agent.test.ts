@@ -186,6 +186,10 @@ describe("remote agent", () => {
     expect(kept).toHaveLength(1);
     const firstBatch = JSON.parse(await readFile(join(outboxDir, kept[0] ?? ""), "utf8")) as Batch;
     expect(firstBatch.measurements.length, firstLog).toBeGreaterThan(0);
+    // With the bot away, the agent does not know its registration, and claims no country (never CN, the
+    // bot's DEFAULT_COUNTRY); the bot stamps the registered one on what it accepts.
+    expect(firstLog).toContain("registration unknown");
+    expect(new Set(firstBatch.measurements.map((m) => m.probe_cc))).toEqual(new Set(["ZZ"]));
 
     // Second run, bot up: the old batch goes first, then its own; exit 0 with an empty outbox.
     await botUp();
@@ -199,6 +203,17 @@ describe("remote agent", () => {
     expect((await readdir(outboxDir)).filter((n) => n.endsWith(".batch.json"))).toEqual([]);
     const stored = new Set((await store.ingestedSince("thr-1", 0)).map((m) => m.id));
     for (const m of [...firstBatch.canaries, ...firstBatch.measurements]) expect(stored.has(m.id)).toBe(true);
+    // With the bot up, it learns who it is registered as, and keeps it for a start with the bot away.
+    expect(secondLog).toMatch(/"msg":"registered as".*"country":"IR"/);
+    expect(JSON.parse(await readFile(join(outboxDir, "registration.json"), "utf8"))).toMatchObject({
+      id: "thr-1",
+      country: "IR",
+      region: "tehran",
+      role: "probe",
+    });
+    expect(
+      new Set(stored.size > 0 ? (await store.ingestedSince("thr-1", 0)).map((m) => m.probe_cc) : []),
+    ).toEqual(new Set(["IR"]));
     const delivered = secondLog.split("\n").filter((l) => l.includes('"batch delivered"'));
     expect(delivered).toHaveLength(2);
     expect(delivered[0]).toContain(kept[0]);

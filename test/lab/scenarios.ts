@@ -15,7 +15,9 @@ export type Action =
   /** The probe's SYNs to the service's real address go unanswered: connect timeouts. */
   | "blackhole"
   /** Nothing listens: connection refused. */
-  | "down";
+  | "down"
+  /** TLS to the probe is intercepted: a certificate from a CA nobody trusts (HTTPS inspection). */
+  | "intercept";
 
 export interface Rule {
   /** Limit the rule to one feature's endpoints; all endpoints of the service when absent. */
@@ -38,6 +40,11 @@ export interface LabScenario {
     noControl?: boolean;
     /** The control resolves over DNS-over-HTTPS instead of its own UDP resolver. */
     controlOverDoh?: boolean;
+    /**
+     * Every packet from the probe vanishes (its resolver included), and its entry in the vantages file has no
+     * canary, so it gets its country's from the knowledge base: a vantage that is simply offline.
+     */
+    probeDark?: boolean;
   };
   expected: {
     status: ServiceStatusValue;
@@ -125,5 +132,41 @@ export const SCENARIOS: LabScenario[] = [
     country: "IR",
     configure: { rules: [{ who: "probe", action: "blackhole" }] },
     expected: { status: "blocked", mechanism: "tcp" },
+  },
+  {
+    name: "dark-vantage-without-canary-is-offline",
+    story:
+      "a probe whose every connection is dropped is offline, not a censor, even with no canary of its own",
+    service: "telegram",
+    country: "CN",
+    configure: { rules: [], probeDark: true },
+    expected: { status: "unknown", features: { text: "unknown", web: "unknown" } },
+  },
+  {
+    name: "whatsapp-https-intercepted-plain-tcp-chat-works",
+    story:
+      "HTTPS inspection on a network: every TLS name of the service intercepted, the plain-TCP chat untouched",
+    service: "whatsapp",
+    country: "AE",
+    configure: {
+      rules: [
+        { feature: "media", who: "probe", action: "intercept" },
+        { feature: "registration", who: "probe", action: "intercept" },
+        { feature: "web", who: "probe", action: "intercept" },
+      ],
+    },
+    expected: {
+      status: "partial",
+      mechanism: "tls",
+      features: { text: "ok", media: "blocked", registration: "blocked", web: "blocked" },
+    },
+  },
+  {
+    name: "telegram-web-reset-data-centres-work",
+    story: "Telegram, China, July 2015: the web version was blocked while the apps' data centres answered",
+    service: "telegram",
+    country: "CN",
+    configure: { rules: [{ feature: "web", who: "probe", action: "reset" }] },
+    expected: { status: "partial", mechanism: "tls", features: { text: "ok", web: "blocked" } },
   },
 ];

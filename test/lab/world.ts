@@ -46,17 +46,21 @@ const isDnsAction = (action: Action) => action === "nxdomain" || action === "for
  * source is policy-routed into a veth whose peer is down. The local table must be consulted after that
  * rule, so it moves from priority 0 to 100.
  */
-function blackholeFromProbe(addresses: readonly string[]): string[] {
+function blackholeFromProbe(addresses: readonly string[] | "everything"): string[] {
   if (addresses.length === 0) return [];
+  const routes =
+    addresses === "everything"
+      ? [`ip rule add pref 10 from ${PROBE_SOURCE} lookup 100`, "ip route add default dev hole0 table 100"]
+      : addresses.flatMap((a) => [
+          `ip rule add pref 10 from ${PROBE_SOURCE} to ${a} lookup 100`,
+          `ip route add ${a}/32 dev hole0 table 100`,
+        ]);
   return [
     "ip link add hole0 type veth peer name hole1",
     "ip link set hole0 up",
     "ip rule del pref 0 lookup local",
     "ip rule add pref 100 lookup local",
-    ...addresses.flatMap((a) => [
-      `ip rule add pref 10 from ${PROBE_SOURCE} to ${a} lookup 100`,
-      `ip route add ${a}/32 dev hole0 table 100`,
-    ]),
+    ...routes,
   ];
 }
 
@@ -138,10 +142,15 @@ export async function buildWorld(scenario: LabScenario, kb: KnowledgeBase): Prom
     const { address } = first;
     const port = first.endpoint.port;
     if (protocols.has("tls") || protocols.has("https")) {
+      const genuine = ca.issue(names.length > 0 ? names : [address]);
+      // An interceptor's certificate names the site but comes from a CA the devices do not trust.
+      const intercepted = applies(rules, "intercept", PROBE_SOURCE)
+        ? ca.selfSigned(names.length > 0 ? names : [address])
+        : genuine;
       const server = await startTlsServer({
         host: address,
         port,
-        certificate: ca.issue(names.length > 0 ? names : [address]),
+        certificate: (_name, remote) => (applies(rules, "intercept", remote) ? intercepted : genuine),
         behaviour: ({ remoteAddress }) => (reset(remoteAddress) ? "reset" : "serve"),
         http: pageFor(service.name.en),
       });
@@ -224,7 +233,7 @@ export async function buildWorld(scenario: LabScenario, kb: KnowledgeBase): Prom
       role: "probe",
       resolver: probeDns.address,
       localAddress: PROBE_SOURCE,
-      canary: canaryUrl,
+      ...(scenario.configure.probeDark ? {} : { canary: canaryUrl }),
     },
     ...(scenario.configure.noControl
       ? []
@@ -247,7 +256,7 @@ export async function buildWorld(scenario: LabScenario, kb: KnowledgeBase): Prom
     ),
   ];
   return {
-    setup: blackholeFromProbe(blackholed),
+    setup: blackholeFromProbe(scenario.configure.probeDark ? "everything" : blackholed),
     vantagesFile: {
       vantages,
       timeouts: { dns: 1500, tcp: 1500, tls: 1500, httpHeaders: 2000, httpBody: 2000 },

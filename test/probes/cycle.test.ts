@@ -56,7 +56,9 @@ describe("judging a cycle over local and remote vantages", () => {
       ],
       regions: [],
       vantages: ["local"],
-      confidence: 1,
+      // One vantage and a control: never certain (analysis/confidence.ts).
+      confidence: 0.75,
+      method: { vantages: 1, controls: 1, measurements: 4, positive: 0, direct: 0 },
       disagreement: null,
     });
     expect(alone.measurements.map((m) => m.vantage).sort()).toEqual(["de-1", "de-1", "local", "local"]);
@@ -143,7 +145,8 @@ describe("judging a cycle over local and remote vantages", () => {
       { vantage: "sh-1", region: "shanghai", status: "accessible" },
     ]);
     expect(r.disagreement).toBeNull();
-    expect(r.confidence).toBe(0.5);
+    // Half the vantages agree, and the one that counts is alone with its control: 0.5 × 0.75.
+    expect(r.confidence).toBe(0.375);
   });
 
   it("a remote control makes a local failure blocked", () => {
@@ -153,7 +156,8 @@ describe("judging a cycle over local and remote vantages", () => {
       offline: [],
     };
     const r = only(judged({ vantages: [local], measurements: both(local, "reset") }, remote));
-    expect(r).toMatchObject({ status: "blocked", mechanism: "tls", confidence: 1 });
+    expect(r).toMatchObject({ status: "blocked", mechanism: "tls", confidence: 0.75 });
+    expect(r.method).toMatchObject({ vantages: 1, controls: 1, positive: 0 });
     expect(r.measurements.filter((m) => m.vantage === "agent-de")).toHaveLength(2);
   });
 
@@ -269,5 +273,31 @@ describe("judging a cycle over local and remote vantages", () => {
       "IR",
     );
     expect(iran.map((r) => r.country)).toEqual(["IR"]);
+  });
+
+  it("NXDOMAIN for every name of the service, no control: positive evidence, blocked at DNS", () => {
+    const r = only(judged({ vantages: [local], measurements: both(local, "nxdomain") }));
+    expect(r).toMatchObject({ status: "blocked", mechanism: "dns" });
+    expect(r.method).toMatchObject({ controls: 0, positive: 2 });
+    expect(r.evidence.join("\n")).toContain("every one of the service's 2 names measured answered NXDOMAIN");
+  });
+
+  it("NXDOMAIN for one name only, no control: no evidence, unknown", () => {
+    const measurements = [seen(local, "text", "ok"), seen(local, "media", "nxdomain")];
+    const r = only(judged({ vantages: [local], measurements }));
+    expect(features(r)).toEqual({ text: "ok", media: "unknown" });
+  });
+
+  it("a vantage that heard nothing back is offline and says so: unknown, never blocked", () => {
+    const measurements = both(local, "silent");
+    const observed = joinObservations({
+      vantages: [local, de],
+      measurements: [...measurements, ...both(de, "ok")],
+      offline: [],
+    });
+    const silent = new Set(["local"]);
+    const [r] = judgeCycle([chatapp], { ...observed, offline: silent, silent }, judge);
+    expect(r?.status).toBe("unknown");
+    expect(r?.evidence[0]).toMatch(/^local: vantage offline: nothing answered any of its measurements/);
   });
 });

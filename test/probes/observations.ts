@@ -4,12 +4,15 @@ import { dns, keys, tcp, tls } from "../analysis/build.js";
 // What vantages observed of kb-mini's ChatApp (two essential features, text and media, one TLS endpoint
 // each), in our measurement format: for judging a cycle without a network.
 
-export type Seen = "ok" | "reset" | "down";
+export type Seen = "ok" | "reset" | "down" | "nxdomain" | "silent";
 const HOSTS = { text: "chat.chatapp.example", media: "media.chatapp.example" } as const;
 const IP = "203.0.113.7";
 
 let serial = 0;
-/** One vantage's measurement of one ChatApp feature: it works, the TLS handshake is reset, or nothing listens. */
+/**
+ * One vantage's measurement of one ChatApp feature: it works, the TLS handshake is reset, nothing listens,
+ * the resolver says the name does not exist, or nothing answers at all (the resolver times out).
+ */
 export function seen(
   vantage: Vantage,
   feature: keyof typeof HOSTS,
@@ -32,9 +35,13 @@ export function seen(
     service: "chatapp",
     feature,
     test_keys:
-      what === "down"
-        ? keys(dns(host, [IP]), tcp(IP, 443, failure))
-        : keys(dns(host, [IP]), tcp(IP, 443), tls(IP, 443, host, failure)),
+      what === "nxdomain"
+        ? keys(dns(host, "dns_nxdomain_error"))
+        : what === "silent"
+          ? keys(dns(host, "generic_timeout_error"))
+          : what === "down"
+            ? keys(dns(host, [IP]), tcp(IP, 443, failure))
+            : keys(dns(host, [IP]), tcp(IP, 443), tls(IP, 443, host, failure)),
   };
 }
 

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TIMEOUTS } from "../../probes/types.js";
-import { loadVantagesFile, localVantage, parseVantages, VantagesFileError } from "../../probes/vantages.js";
+import {
+  hostVantage,
+  loadVantagesFile,
+  parseVantages,
+  VantagesFileError,
+  vantagePlan,
+} from "../../probes/vantages.js";
+import { realKb } from "../helpers.js";
 
 const file = (name: string, text: string) => {
   const path = join(mkdtempSync(join(tmpdir(), "isblocked-vantages-")), name);
@@ -82,10 +89,27 @@ describe("vantages file", () => {
     expect(() => loadVantagesFile(file("v.json", "{not json"))).toThrow(/not valid JSON/);
   });
 
-  it("defaults to the local host as one probe vantage with a domestic canary", () => {
-    expect(localVantage("CN").vantages).toEqual([
+  it("without a file, this host is a control that claims no country, never a probe of DEFAULT_COUNTRY", () => {
+    expect(hostVantage(realKb()).vantages).toEqual([
+      { id: "local", country: "ZZ", role: "control", canary: "tls://www.wikipedia.org:443" },
+    ]);
+  });
+
+  it("is a probe vantage of a country only with HOST_COUNTRY, with that country's canary", () => {
+    expect(hostVantage(realKb(), "CN").vantages).toEqual([
       { id: "local", country: "CN", role: "probe", canary: "tls://www.baidu.com:443" },
     ]);
-    expect(localVantage("DE").vantages[0]?.canary).toBe("tls://www.wikipedia.org:443");
+  });
+
+  it("gives a vantage of the file without a canary its country's, from the knowledge base", () => {
+    const path = file(
+      "v.yaml",
+      "- { id: bj-1, country: CN, role: probe }\n- { id: teh-1, country: IR, role: probe, canary: 'tcp://192.0.2.1:80' }\n",
+    );
+    const plan = vantagePlan(realKb(), { file: path, hostCountry: "RU" });
+    expect(plan.vantages.map((v) => [v.id, v.canary])).toEqual([
+      ["bj-1", "tls://www.baidu.com:443"],
+      ["teh-1", "tcp://192.0.2.1:80"],
+    ]);
   });
 });

@@ -48,12 +48,15 @@ const chatapp = {
   since: daysAgo(15),
   checkedAt: CHECKED_AT,
   confidence: 0.5,
+  method: null,
+  source: null,
   features: [
     { feature: "text", status: "ok", mechanism: null },
     { feature: "media", status: "blocked", mechanism: "tls" },
   ],
   regions: [{ region: "beijing", status: "partial" }],
   availability30d: 0.5,
+  measuredSeconds30d: 30 * 86400,
 };
 
 const notMeasured = (service: string) => ({
@@ -65,9 +68,12 @@ const notMeasured = (service: string) => ({
   since: null,
   checkedAt: null,
   confidence: 0,
+  method: null,
+  source: null,
   features: [],
   regions: [],
   availability30d: null,
+  measuredSeconds30d: 0,
 });
 
 describe("GET /api/v1/status", () => {
@@ -91,7 +97,6 @@ describe("GET /api/v1/status", () => {
           basis: "measurement",
           since: daysAgo(0.5),
           checkedAt: CHECKED_AT,
-          confidence: 1,
         },
         notMeasured("safechat"),
         notMeasured("tunnel"),

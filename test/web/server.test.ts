@@ -153,6 +153,7 @@ describe("pages", () => {
     const failing = brokenStore(store, {
       listStatuses: () => Promise.reject(new StoreError("store down")),
       getStatus: () => Promise.reject(new StoreError("store down")),
+      getStatuses: () => Promise.reject(new StoreError("store down")),
     });
     running = await startSeededServer(miniKb(), [], { store: failing });
     const page = await fetch(`${running.base}/?lang=en`);

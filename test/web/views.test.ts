@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { statusView } from "../../pipeline/status-view.js";
 import { renderBoard } from "../../web/views/board.js";
 import { renderErrorPage } from "../../web/views/error-page.js";
 import { escapeHtml, html, safeUrl, trusted } from "../../web/views/html.js";
@@ -81,9 +82,33 @@ describe("board", () => {
       {
         code: "CN",
         rows: [
-          { service: "chatapp", status: "partial" as const, checkedAt: CHECKED_AT, availability: 0.5 },
-          { service: "openchat", status: "blocked" as const, checkedAt: CHECKED_AT, availability: 0 },
-          { service: "safechat", status: "unknown" as const, checkedAt: CHECKED_AT, availability: null },
+          {
+            service: "chatapp",
+            status: "partial" as const,
+            basis: "measurement" as const,
+            checkedAt: CHECKED_AT,
+            since: null,
+            availability: 0.5,
+            measuredMs: 4 * 60_000,
+          },
+          {
+            service: "openchat",
+            status: "blocked" as const,
+            basis: "history" as const,
+            checkedAt: null,
+            since: "2017-09",
+            availability: null,
+            measuredMs: 0,
+          },
+          {
+            service: "safechat",
+            status: "unknown" as const,
+            basis: "measurement" as const,
+            checkedAt: CHECKED_AT,
+            since: null,
+            availability: null,
+            measuredMs: 0,
+          },
         ],
         unmeasured: ["tunnel"],
       },
@@ -96,14 +121,18 @@ describe("board", () => {
     expect(board).toContain(
       '<ul class="counts"><li data-status="blocked">Blocked: 1</li><li data-status="partial">Partly blocked: 1</li><li data-status="unknown">Unknown: 1</li><li data-status="none">Not measured: 1</li></ul>',
     );
-    const rows = [...board.matchAll(/<tr data-service="([^"]+)">/g)].map((m) => m[1]);
+    const rows = [...board.matchAll(/<tr data-service="([^"]+)"/g)].map((m) => m[1]);
     expect(rows).toEqual(["openchat", "chatapp", "safechat"]);
-    expect(board).toContain(`<tr data-service="chatapp">
+    // The share is of the time measured, and says how much that was.
+    expect(board).toContain(`<tr data-service="chatapp" data-basis="measurement">
 <th scope="row"><a href="/s/chatapp/CN?lang=en">ChatApp</a></th>
 <td><span class="badge st-partial" data-status="partial"><span class="icon" aria-hidden="true">◐</span> Partly blocked</span></td>
-<td>50%</td>
+<td>50% of 4 minutes</td>
 <td><time datetime="${CHECKED_AT}">30 Jun 11:50 UTC</time></td>
 </tr>`);
+    // A status from history is dated and marked as last known, never as a check.
+    expect(board).toContain(`<tr data-service="openchat" data-basis="history">`);
+    expect(board).toContain('<td class="muted">last known, September 2017</td>');
     expect(board).toContain('<td class="muted">No data</td>');
     expect(board).toContain('<a href="/s/openchat/CN?lang=en">OpenChat &lt;beta&gt;</a>');
     expect(board).toContain(
@@ -127,34 +156,35 @@ describe("board", () => {
 });
 
 describe("service page", () => {
+  const target = { service: "chatapp", country: "CN" };
+  const measured = statusView(miniKb(), target, {
+    ...target,
+    status: "partial",
+    mechanism: "tls",
+    since: daysAgo(15),
+    checkedAt: CHECKED_AT,
+    features: [
+      { feature: "text", status: "ok", mechanism: null },
+      { feature: "media", status: "blocked", mechanism: "tls" },
+    ],
+    regions: [{ region: "beijing", status: "partial" }],
+    confidence: 0.75,
+    method: { vantages: 2, controls: 1, measurements: 12, positive: 0, direct: 0 },
+    evidence: [
+      "bj-1 tls://media.chatapp.example:443: probe: connection_reset at TLS; control: handshake ok",
+      "bj-1 tls://chat.chatapp.example:443: probe and control: handshake ok",
+      "sh-1 tls://media.chatapp.example:443: probe: <reset>",
+    ],
+  });
   const model: ServicePageModel = {
-    service: "chatapp",
-    country: "CN",
-    status: {
-      service: "chatapp",
-      country: "CN",
-      status: "partial",
-      mechanism: "tls",
-      since: daysAgo(15),
-      checkedAt: CHECKED_AT,
-      features: [
-        { feature: "text", status: "ok", mechanism: null },
-        { feature: "media", status: "blocked", mechanism: "tls" },
-      ],
-      regions: [{ region: "beijing", status: "partial" }],
-      confidence: 0.75,
-      evidence: [
-        "bj-1 tls://media.chatapp.example:443: probe: connection_reset at TLS; control: handshake ok",
-        "bj-1 tls://chat.chatapp.example:443: probe and control: handshake ok",
-        "sh-1 tls://media.chatapp.example:443: probe: <reset>",
-      ],
-    },
+    ...target,
+    status: measured,
     timeline: [
       { at: daysAgo(45), from: null, to: "accessible", mechanism: null },
       { at: daysAgo(15), from: "accessible", to: "partial", mechanism: "tls" },
     ],
     events: miniKb().eventsFor("chatapp", "CN"),
-    chart: { svg: '<svg role="img"></svg>', availability: 0.5 },
+    chart: { svg: '<svg role="img"></svg>', availability: 0.5, measuredMs: 21 * 86_400_000 },
     alternatives: [
       { service: "safechat", status: "accessible" },
       { service: "openchat", status: "none" },
@@ -166,10 +196,13 @@ describe("service page", () => {
     const page = renderServicePage(miniKb(), model, "en").value;
     expect(page).toContain("<h1>ChatApp in China</h1>");
     expect(page).toContain(
-      '<p class="status-line"><span class="muted">Status:</span> <span class="badge big st-partial" data-status="partial"><span class="icon" aria-hidden="true">◐</span> Partly blocked</span> <span class="mechanism">(TLS)</span></p>',
+      '<p class="status-line" data-basis="measurement"><span class="muted">Status:</span> <span class="badge big st-partial" data-status="partial"><span class="icon" aria-hidden="true">◐</span> Partly blocked</span> <span class="mechanism">(TLS)</span></p>',
     );
     expect(page).toContain("<li>Since 15 June 2026 12:00 UTC</li>");
     expect(page).toContain("<li>Confidence: 75%</li>");
+    expect(page).toContain(
+      '<p class="method"><i>How we know: probes in China were compared with an uncensored control network, which tells blocked from down. /about</i></p>',
+    );
     expect(page).toContain(
       '<tr data-feature="media"><th scope="row">Photos, video and voice notes</th><td><span class="badge st-blocked" data-verdict="blocked"><span class="icon" aria-hidden="true">✕</span> Blocked</span></td><td>TLS</td></tr>',
     );
@@ -183,7 +216,7 @@ describe("service page", () => {
     );
     const without = renderServicePage(
       miniKb(),
-      { ...model, status: model.status ? { ...model.status, evidence: [] } : null },
+      { ...model, status: { ...model.status, evidence: [] } },
       "en",
     ).value;
     expect(without).toContain(
@@ -194,7 +227,7 @@ describe("service page", () => {
   it("shows the chart, the measured timeline newest first, and the dated history with sources", () => {
     const page = renderServicePage(miniKb(), model, "en").value;
     expect(page).toContain(
-      '<figure><svg role="img"></svg><figcaption>Accessible 50% of the measured time in the last 30 days. <a href="/s/chatapp/CN/chart.png?lang=en">Download the chart (PNG)</a></figcaption></figure>',
+      '<figure><svg role="img"></svg><figcaption>Accessible 50% of the 21 days measured in the last 30 days. <a href="/s/chatapp/CN/chart.png?lang=en">Download the chart (PNG)</a></figcaption></figure>',
     );
     expect(page).toContain(
       `<ul><li data-to="partial"><time datetime="${daysAgo(15)}">15 June 2026 12:00 UTC</time>: Accessible → Partly blocked (TLS)</li><li data-to="accessible"><time datetime="${daysAgo(45)}">16 May 2026 12:00 UTC</time>: First measured: Accessible</li></ul>`,
@@ -222,9 +255,20 @@ describe("service page", () => {
     );
   });
 
-  it("a target never measured says so and still shows the history", () => {
-    const page = renderServicePage(miniKb(), { ...model, status: null, timeline: [] }, "en").value;
-    expect(page).toContain("Not measured yet in China. The recorded history below is what is known.");
+  it("a target never measured shows the history's last known status, dated and sourced, and says how it knows", () => {
+    const page = renderServicePage(
+      miniKb(),
+      { ...model, status: statusView(miniKb(), target, undefined), timeline: [] },
+      "en",
+    ).value;
+    expect(page).toContain('<p class="status-line" data-basis="history">');
+    expect(page).toContain(
+      '<li>Last known since 25 September 2017, from a dated report (<a href="https://example.org/b" rel="noopener noreferrer">source</a>)</li>',
+    );
+    expect(page).not.toContain("Confidence");
+    expect(page).toContain(
+      "How we know: no fresh measurement from inside China; this is the last known status from a dated, sourced report. /about",
+    );
     expect(page).toContain("<p>No change measured yet.</p>");
     expect(page).not.toContain('id="h-features"');
     expect(page).not.toContain('id="h-evidence"');

@@ -8,13 +8,15 @@ export const webEn = {
 
   "site.name": "isblocked",
   "site.tagline":
-    "Is a service blocked behind a national firewall? Measured from inside the country and compared with an uncensored control.",
+    "Is a service blocked behind a national firewall? From vantages inside the country and dated, sourced reports; unknown when there is no evidence.",
   "nav.skip": "Skip to content",
   "nav.languages": "Language",
   "nav.countries": "Countries",
   "nav.board": "Status board",
   "footer.method":
-    "How we know: probes inside the country are compared with an uncensored control; without that evidence we say unknown, never a guess.",
+    "How we know: blocked only on evidence, a probe inside the country failing where an uncensored control succeeds, or a forged answer or block page; “last known” marks a status from a dated report; otherwise we say unknown, never a guess. Each page says which applies.",
+  "footer.asn":
+    "Networks are named with IP-to-ASN data from RouteViews, the regional internet registries and",
   "footer.api": "JSON API",
   "footer.bot": "Ask the Telegram bot the same questions in five languages.",
 
@@ -66,8 +68,11 @@ export const webEn = {
     "No per-vantage detail was kept for the latest check; the result above follows the rule below.",
   "service.rule":
     "A feature counts as blocked only when the probe inside the country fails and an uncensored control succeeds, or on positive evidence of censorship (a forged DNS answer, a known blockpage, a certificate for the wrong name). Failing everywhere is an outage. Without such evidence the result is unknown.",
+  "service.lastKnown": "Last known since {since}, from a dated report",
+  "board.availabilityOf": "{percent} of {measured}",
+  "board.lastKnown": "last known, {date}",
   "service.chart": "Last 30 days",
-  "service.availability": "Accessible {percent} of the measured time in the last 30 days.",
+  "service.availability": "Accessible {percent} of the {measured} measured in the last 30 days.",
   "service.availabilityNone": "No measurements in the last 30 days.",
   "service.chartPng": "Download the chart (PNG)",
   "service.timeline": "Measured changes",

@@ -75,3 +75,15 @@ export function formatShortDate(ms: number, lang: Lang): string {
     timeZone: "UTC",
   }).format(ms);
 }
+
+/** "4 minutes", "3 hours", "12 days": how long something was measured, in the page's language. */
+export function formatDuration(ms: number, lang: Lang): string {
+  const minutes = ms / 60_000;
+  const [value, unit] =
+    minutes < 120
+      ? [Math.max(1, Math.round(minutes)), "minute"]
+      : minutes < 48 * 60
+        ? [Math.round(minutes / 60), "hour"]
+        : [Math.round(minutes / 1440), "day"];
+  return new Intl.NumberFormat(intlLocale(lang), { style: "unit", unit, unitDisplay: "long" }).format(value);
+}

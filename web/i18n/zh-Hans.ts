@@ -4,13 +4,15 @@ export const webZhHans: WebMessages = {
   "lang.name": "简体中文",
 
   "site.name": "isblocked",
-  "site.tagline": "某项服务是否被国家防火墙封锁？我们在该国境内实测，并与不受审查的对照网络比较。",
+  "site.tagline":
+    "某项服务是否被国家防火墙封锁？依据国内探测点的测量和有日期、有来源的报道；没有证据时就说未知。",
   "nav.skip": "跳到正文",
   "nav.languages": "语言",
   "nav.countries": "国家和地区",
   "nav.board": "状态总览",
   "footer.method":
-    "判断依据：把该国境内探针的结果与不受审查的对照网络相比较；没有这样的证据时，我们只说“未知”，绝不猜测。",
+    "判断依据：只有在有证据时才判定为被封锁：国内探测点失败而未受审查的对照网络成功，或出现伪造的应答、封锁页面；标有“最后已知”的状态来自有日期的报道；否则我们说“未知”，绝不猜测。每个页面都写明适用哪一种。",
+  "footer.asn": "网络名称依据 RouteViews、各地区互联网注册管理机构及以下来源的 IP 与自治系统对应数据：",
   "footer.api": "JSON 接口",
   "footer.bot": "也可以用五种语言向 Telegram 机器人提出同样的问题。",
 
@@ -58,8 +60,11 @@ export const webZhHans: WebMessages = {
   "service.evidenceNone": "最近一次检测没有保留各观测点的细节；上面的结果依据下列规则得出。",
   "service.rule":
     "只有当境内探针失败而不受审查的对照网络成功，或者有审查的直接证据（伪造的 DNS 应答、已知的封锁页面、名称不符的证书）时，某项功能才算被封锁。各地都失败是服务故障。没有这样的证据时，结果为未知。",
+  "service.lastKnown": "自{since}起的最后已知状态，来自有日期的报道",
+  "board.availabilityOf": "{measured}中的 {percent}",
+  "board.lastKnown": "最后已知：{date}",
   "service.chart": "最近 30 天",
-  "service.availability": "最近 30 天内，在有检测的时间里有 {percent} 可以访问。",
+  "service.availability": "最近 30 天内共测量了 {measured}，其中 {percent} 的时间可以访问。",
   "service.availabilityNone": "最近 30 天没有检测结果。",
   "service.chartPng": "下载图表（PNG）",
   "service.timeline": "检测到的变化",

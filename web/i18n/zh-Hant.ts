@@ -4,13 +4,15 @@ export const webZhHant: WebMessages = {
   "lang.name": "繁體中文",
 
   "site.name": "isblocked",
-  "site.tagline": "某項服務是否遭國家防火牆封鎖？我們在該國境內實測，並與不受審查的對照網路比較。",
+  "site.tagline":
+    "某項服務是否遭國家防火牆封鎖？依據國內探測點的量測和有日期、有來源的報導；沒有證據時就說未知。",
   "nav.skip": "跳到正文",
   "nav.languages": "語言",
   "nav.countries": "國家和地區",
   "nav.board": "狀態總覽",
   "footer.method":
-    "判斷依據：把該國境內探針的結果與不受審查的對照網路相比較；沒有這樣的證據時，我們只說「未知」，絕不猜測。",
+    "判斷依據：只有在有證據時才判定為遭封鎖：國內探測點失敗而未受審查的對照網路成功，或出現偽造的回應、封鎖頁面；標有「最後已知」的狀態來自有日期的報導；否則我們說「未知」，絕不猜測。每個頁面都寫明適用哪一種。",
+  "footer.asn": "網路名稱依據 RouteViews、各區域網際網路註冊管理機構及以下來源的 IP 與自治系統對應資料：",
   "footer.api": "JSON 介面",
   "footer.bot": "也可以用五種語言向 Telegram 機器人提出同樣的問題。",
 
@@ -58,8 +60,11 @@ export const webZhHant: WebMessages = {
   "service.evidenceNone": "最近一次檢測沒有保留各觀測點的細節；上面的結果依據下列規則得出。",
   "service.rule":
     "只有當境內探針失敗而不受審查的對照網路成功，或者有審查的直接證據（偽造的 DNS 回應、已知的封鎖頁面、名稱不符的憑證）時，某項功能才算遭封鎖。各地都失敗是服務中斷。沒有這樣的證據時，結果為未知。",
+  "service.lastKnown": "自{since}起的最後已知狀態，來自有日期的報導",
+  "board.availabilityOf": "{measured}中的 {percent}",
+  "board.lastKnown": "最後已知：{date}",
   "service.chart": "最近 30 天",
-  "service.availability": "最近 30 天內，在有檢測的時間裡有 {percent} 可以連線。",
+  "service.availability": "最近 30 天內共量測了 {measured}，其中 {percent} 的時間可以連線。",
   "service.availabilityNone": "最近 30 天沒有檢測結果。",
   "service.chartPng": "下載圖表（PNG）",
   "service.timeline": "檢測到的變化",

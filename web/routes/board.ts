@@ -1,13 +1,13 @@
 import { htmlResponse, type Route } from "../http.js";
 import { wt } from "../i18n/index.js";
-import { loadCountry } from "../load.js";
+import { loadCountry, type TargetSnapshot } from "../load.js";
 import type { BoardCountry, BoardModel } from "../views/board.js";
 import { renderBoard } from "../views/board.js";
 import { hrefIn, renderPage } from "../views/layout.js";
 
 /**
- * GET /[?country=XX]: the board. Without a country it shows every country with a measurement and always
- * DEFAULT_COUNTRY; `?country=` shows that one country alone (the links under "Other countries").
+ * GET /[?country=XX]: the board. Without a country it shows every country with a status (measured or from
+ * history) and always DEFAULT_COUNTRY; `?country=` shows that one country alone.
  */
 export const boardRoute: Route = {
   name: "board",
@@ -23,22 +23,25 @@ export const boardRoute: Route = {
     const loaded = await Promise.all(candidates.map((code) => loadCountry(store, kb, code, at)));
     const countries: BoardCountry[] = candidates
       .map((code, i) => {
-        const measured = loaded[i] ?? new Map();
+        const snapshots = [...(loaded[i] ?? new Map<string, TargetSnapshot>()).values()];
         return {
           code,
-          rows: [...measured.entries()].flatMap(([service, snapshot]) =>
-            snapshot.status
-              ? [
+          rows: snapshots.flatMap(({ view, availability }) =>
+            view.basis === "none"
+              ? []
+              : [
                   {
-                    service,
-                    status: snapshot.status.status,
-                    checkedAt: snapshot.status.checkedAt,
-                    availability: snapshot.availability.ratio,
+                    service: view.service,
+                    status: view.status,
+                    basis: view.basis,
+                    checkedAt: view.checkedAt,
+                    since: view.since,
+                    availability: availability.ratio,
+                    measuredMs: availability.measuredMs,
                   },
-                ]
-              : [],
+                ],
           ),
-          unmeasured: kb.services.map((s) => s.id).filter((id) => !measured.has(id)),
+          unmeasured: snapshots.filter((s) => s.view.basis === "none").map((s) => s.view.service),
         };
       })
       .filter((c) => focus !== undefined || c.rows.length > 0 || c.code === defaultCountry);

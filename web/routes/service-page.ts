@@ -2,6 +2,8 @@ import { measuredUntil } from "../../analysis/availability.js";
 import type { Target } from "../../analysis/types.js";
 import { chartSubject } from "../../charts/history-chart.js";
 import { renderTimelineSvg } from "../../charts/timeline-chart.js";
+import type { KnowledgeBase } from "../../kb/knowledge-base.js";
+import { readStatusViews } from "../../pipeline/status-view.js";
 import type { Store } from "../../store/types.js";
 import { htmlResponse, type Route, type WebDeps, type WebRequest } from "../http.js";
 import { AVAILABILITY_DAYS, loadTarget } from "../load.js";
@@ -20,9 +22,19 @@ export function targetOf(request: WebRequest, deps: WebDeps): Target | undefined
   return deps.kb.service(service) && deps.kb.country(country) ? { service, country } : undefined;
 }
 
-async function related(store: Store, ids: readonly string[], country: string): Promise<RelatedRow[]> {
-  const statuses = await Promise.all(ids.map((service) => store.getStatus({ service, country })));
-  return ids.map((service, i) => ({ service, status: statuses[i]?.status ?? "none" }));
+/** The alternatives' and tools' statuses in one read, told as everywhere else (history when unmeasured). */
+async function related(
+  kb: KnowledgeBase,
+  store: Store,
+  ids: readonly string[],
+  country: string,
+): Promise<RelatedRow[]> {
+  const views = await readStatusViews(
+    kb,
+    store,
+    ids.map((service) => ({ service, country })),
+  );
+  return views.map((v) => ({ service: v.service, status: v.basis === "none" ? "none" : v.status }));
 }
 
 export const servicePageRoute: Route = {
@@ -34,7 +46,7 @@ export const servicePageRoute: Route = {
     if (!target) return errorPage("notFound", lang, request.url.pathname, deps.defaultCountry);
     const { kb, store } = deps;
     const now = deps.now();
-    const snapshot = await loadTarget(store, target, now);
+    const snapshot = await loadTarget(store, kb, target, now);
     const service = kb.service(target.service);
     const alternatives = (service?.alternatives ?? []).filter((id) => kb.service(id));
     const tools = kb
@@ -42,10 +54,10 @@ export const servicePageRoute: Route = {
       .map((s) => s.id)
       .filter((id) => id !== target.service);
     const [alternativeRows, toolRows] = await Promise.all([
-      related(store, alternatives, target.country),
-      related(store, tools, target.country),
+      related(kb, store, alternatives, target.country),
+      related(kb, store, tools, target.country),
     ]);
-    const until = measuredUntil(snapshot.status?.checkedAt, now);
+    const until = measuredUntil(snapshot.view.checkedAt ?? undefined, now);
     const chart = renderTimelineSvg(snapshot.timeline, {
       ...chartSubject(kb, target, lang),
       lang,
@@ -57,10 +69,14 @@ export const servicePageRoute: Route = {
       kb,
       {
         ...target,
-        status: snapshot.status ?? null,
+        status: snapshot.view,
         timeline: snapshot.timeline,
         events: kb.eventsFor(target.service, target.country),
-        chart: { svg: chart.svg, availability: chart.availability.ratio },
+        chart: {
+          svg: chart.svg,
+          availability: chart.availability.ratio,
+          measuredMs: chart.availability.measuredMs,
+        },
         alternatives: alternativeRows,
         circumvention: toolRows,
       },

@@ -1,22 +1,30 @@
 import type { ServiceStatusValue } from "../../analysis/types.js";
-import { placeName, serviceName } from "../../bot/render.js";
+import { formatDate, placeName, serviceName } from "../../bot/render.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import { formatPercent, formatShortDate, intlLocale, wt } from "../i18n/index.js";
+import type { Basis } from "../../pipeline/status-view.js";
+import { formatDuration, formatPercent, formatShortDate, intlLocale, wt } from "../i18n/index.js";
 import { html, type SafeHtml } from "./html.js";
 import { hrefIn, servicePath, statusBadge, statusLabel } from "./layout.js";
 import type { ShownStatus } from "./palette.js";
 
-// GET /: every country with measurements, each a table of its services by status, worst first, with the
-// share of the last 30 days it was accessible and when it was last checked. Pure: the route loads the
-// model, this turns it into HTML.
+// GET /: every country, each a table of its services by status, worst first: measured, else the history's
+// last known status (dated, marked as such), with the share of the measured time in the last 30 days it was
+// accessible and how much time that was. Pure: the route loads the model, this turns it into HTML.
 
 export interface BoardRow {
   service: string;
   status: ServiceStatusValue;
-  checkedAt: string;
+  /** `measurement` or `history`: services with neither are listed apart (`unmeasured`). */
+  basis: Exclude<Basis, "none">;
+  /** The last check of a measured status; null for history. */
+  checkedAt: string | null;
+  /** The date a history-based status holds since. */
+  since: string | null;
   /** Accessible share of the measured time in the last 30 days; null: no data. */
   availability: number | null;
+  /** How much of the last 30 days was measured: what `availability` is a share of. */
+  measuredMs: number;
 }
 
 export interface BoardCountry {
@@ -77,12 +85,19 @@ function row(kb: KnowledgeBase, country: string, r: BoardRow, lang: Lang): SafeH
   const availability =
     r.availability === null
       ? html`<td class="muted">${wt(lang, "availability.none")}</td>`
-      : html`<td>${formatPercent(r.availability, lang)}</td>`;
-  return html`<tr data-service="${r.service}">
+      : html`<td>${wt(lang, "board.availabilityOf", {
+          percent: formatPercent(r.availability, lang),
+          measured: formatDuration(r.measuredMs, lang),
+        })}</td>`;
+  const checked =
+    r.checkedAt !== null
+      ? html`<td><time datetime="${r.checkedAt}">${formatCheckedAt(r.checkedAt, lang)}</time></td>`
+      : html`<td class="muted">${wt(lang, "board.lastKnown", { date: formatDate(r.since ?? "", lang) })}</td>`;
+  return html`<tr data-service="${r.service}" data-basis="${r.basis}">
 <th scope="row"><a href="${hrefIn(servicePath(r.service, country), lang)}">${serviceName(kb, r.service, lang)}</a></th>
 <td>${statusBadge(r.status, lang)}</td>
 ${availability}
-<td><time datetime="${r.checkedAt}">${formatCheckedAt(r.checkedAt, lang)}</time></td>
+${checked}
 </tr>`;
 }
 

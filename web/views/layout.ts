@@ -77,6 +77,7 @@ ${input.main}
 <footer>
 <p>${wt(lang, "footer.method")}</p>
 <p>${wt(lang, "footer.bot")} <a href="${`/api/v1/status?country=${encodeURIComponent(input.apiCountry)}`}">${wt(lang, "footer.api")}</a></p>
+<p class="small">${wt(lang, "footer.asn")} <a href="https://db-ip.com/">IP Geolocation by DB-IP</a> (CC BY 4.0).</p>
 </footer>
 </body>
 </html>

@@ -1,10 +1,12 @@
-import type { ServiceStatus, TimelineEntry, Verdict } from "../../analysis/types.js";
+import type { TimelineEntry, Verdict } from "../../analysis/types.js";
 import { type MessageKey, t } from "../../bot/i18n/index.js";
 import { formatDate, placeName, serviceName } from "../../bot/render.js";
+import { methodSentence } from "../../bot/views/method.js";
 import { disagreementSummary, regionSummary } from "../../bot/views/regions.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { KbEvent, Lang, Service } from "../../kb/schema.js";
-import { formatPercent, wt } from "../i18n/index.js";
+import type { StatusView } from "../../pipeline/status-view.js";
+import { formatDuration, formatPercent, wt } from "../i18n/index.js";
 import { html, type SafeHtml, safeUrl, trusted } from "./html.js";
 import { hrefIn, servicePath, statusBadge, statusLabel } from "./layout.js";
 import { type ShownStatus, STATUS_ICON } from "./palette.js";
@@ -12,9 +14,6 @@ import { type ShownStatus, STATUS_ICON } from "./palette.js";
 // GET /s/<service>/<country>: the verdict and what it rests on: per feature and per region, the evidence
 // each vantage reported, the 30-day chart, the measured timeline, the knowledge base's dated history with
 // sources, and what to use instead. Pure.
-
-/** A status as the store keeps it, with the per-vantage evidence when the status engine kept it. */
-export type StatusWithEvidence = ServiceStatus & { evidence?: readonly string[] };
 
 export interface RelatedRow {
   service: string;
@@ -24,11 +23,12 @@ export interface RelatedRow {
 export interface ServicePageModel {
   service: string;
   country: string;
-  status: StatusWithEvidence | null;
+  /** What people are told (pipeline/status-view.ts): measured, else the history's last known, else none. */
+  status: StatusView;
   /** Oldest first, as the store keeps it. */
   timeline: readonly TimelineEntry[];
   events: readonly KbEvent[];
-  chart: { svg: string; availability: number | null };
+  chart: { svg: string; availability: number | null; measuredMs: number };
   alternatives: RelatedRow[];
   circumvention: RelatedRow[];
 }
@@ -69,23 +69,34 @@ export function groupEvidence(evidence: readonly string[]): { vantage: string; l
 function statusSection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): SafeHtml {
   const place = placeName(kb, model.country, null, lang);
   const s = model.status;
-  if (!s) {
-    return html`<p>${statusBadge("none", lang, true)}</p><p>${wt(lang, "service.notMeasured", { place })}</p>`;
+  const how = html`<p class="method"><i>${methodSentence(s, lang, place, (iso) => formatDate(iso, lang))}</i></p>`;
+  if (s.basis === "none") {
+    return html`<p>${statusBadge("none", lang, true)}</p><p>${wt(lang, "service.notMeasured", { place })}</p>${how}`;
   }
-  const facts = [
-    html`<li>${wt(lang, "service.since", { since: formatDate(s.since, lang, { inline: true }) })}</li>`,
-    html`<li>${wt(lang, "service.checked", { checkedAt: formatDate(s.checkedAt, lang) })}</li>`,
-    html`<li>${wt(lang, "service.confidence", { percent: formatPercent(s.confidence, lang) })}</li>`,
-  ];
-  return html`<p class="status-line"><span class="muted">${wt(lang, "service.status")}:</span> ${statusBadge(s.status, lang, true)}${
+  const facts =
+    s.basis === "history"
+      ? [
+          html`<li>${wt(lang, "service.lastKnown", { since: formatDate(s.since ?? "", lang, { inline: true }) })}${
+            s.event && safeUrl(s.event.source)
+              ? html` (<a href="${safeUrl(s.event.source) ?? ""}" rel="noopener noreferrer">${wt(lang, "service.source")}</a>)`
+              : ""
+          }</li>`,
+        ]
+      : [
+          html`<li>${wt(lang, "service.since", { since: formatDate(s.since ?? "", lang, { inline: true }) })}</li>`,
+          html`<li>${wt(lang, "service.checked", { checkedAt: formatDate(s.checkedAt ?? "", lang) })}</li>`,
+          html`<li>${wt(lang, "service.confidence", { percent: formatPercent(s.confidence, lang) })}</li>`,
+        ];
+  return html`<p class="status-line" data-basis="${s.basis}"><span class="muted">${wt(lang, "service.status")}:</span> ${statusBadge(s.status, lang, true)}${
     s.mechanism ? html` <span class="mechanism">(${s.mechanism.toUpperCase()})</span>` : ""
   }</p>
 ${s.status === "outage" ? html`<p>${wt(lang, "status.outageNote")}</p>` : ""}
-<ul>${facts}</ul>`;
+<ul>${facts}</ul>
+${how}`;
 }
 
 function featuresSection(model: ServicePageModel, lang: Lang): SafeHtml | "" {
-  const features = model.status?.features ?? [];
+  const features = model.status.features;
   if (features.length === 0) return "";
   const rows = features.map(
     (f) =>
@@ -101,7 +112,7 @@ ${scrollable(
 }
 
 function regionsSection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): SafeHtml | "" {
-  const regions = model.status?.regions ?? [];
+  const regions = model.status.regions;
   if (regions.length === 0) return "";
   const rows = regions.map(
     (r) =>
@@ -109,7 +120,7 @@ function regionsSection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang):
   );
   const title = wt(lang, "service.regions");
   // The same words as the bot's answer: where it is blocked, and whether the vantages disagree.
-  const disagreement = disagreementSummary(model.status?.vantages, lang);
+  const disagreement = disagreementSummary(model.status.vantages, lang);
   return html`<section aria-labelledby="h-regions"><h2 id="h-regions">${title}</h2>
 <p class="region-line">${regionSummary(kb, model.country, regions, lang)}</p>${disagreement ? html`<p class="disagreement">${disagreement}</p>` : ""}
 ${scrollable(
@@ -120,8 +131,8 @@ ${scrollable(
 }
 
 function evidenceSection(model: ServicePageModel, lang: Lang): SafeHtml | "" {
-  if (!model.status) return "";
-  const groups = groupEvidence(model.status.evidence ?? []);
+  if (model.status.basis !== "measurement") return "";
+  const groups = groupEvidence(model.status.evidence);
   // Evidence lines are the analyzer's own words (English, technical): marked as such for screen readers.
   const body =
     groups.length === 0
@@ -135,11 +146,14 @@ ${body}
 }
 
 function chartSection(model: ServicePageModel, lang: Lang): SafeHtml {
-  const { availability } = model.chart;
+  const { availability, measuredMs } = model.chart;
   const sentence =
     availability === null
       ? wt(lang, "service.availabilityNone")
-      : wt(lang, "service.availability", { percent: formatPercent(availability, lang) });
+      : wt(lang, "service.availability", {
+          percent: formatPercent(availability, lang),
+          measured: formatDuration(measuredMs, lang),
+        });
   const png = hrefIn(`${servicePath(model.service, model.country)}/chart.png`, lang);
   // The SVG carries its own <title> and <desc> (the full alt text) and is labelled by them.
   return html`<section aria-labelledby="h-chart"><h2 id="h-chart">${wt(lang, "service.chart")}</h2>

@@ -5,6 +5,8 @@ export const alertsEn = {
   "alert.headline": "{service} in {place} is now {status}",
   "alert.when": "{headline} (since {since})",
   "alert.before": "Before: {status}.",
+  "alert.beforeHistory":
+    "Before: {status}, the last known status since {since} from a dated report ({source}).",
   "alert.blocked": "Blocked: {features}.",
   "alert.down": "Down everywhere: {features}.",
   "alert.unknown": "Unknown: {features}.",

@@ -4,6 +4,8 @@ export const alertsFa: AlertMessages = {
   "alert.headline": "وضعیت {service} در {place} اکنون: {status}",
   "alert.when": "{headline} (از {since})",
   "alert.before": "پیش‌تر: {status}.",
+  "alert.beforeHistory":
+    "پیش‌تر: {status}، آخرین وضعیت شناخته‌شده از {since} بر پایهٔ گزارشی تاریخ‌دار ({source}).",
   "alert.blocked": "فیلتر شده: {features}.",
   "alert.down": "همه‌جا قطع: {features}.",
   "alert.unknown": "نامشخص: {features}.",

@@ -4,6 +4,8 @@ export const alertsRu: AlertMessages = {
   "alert.headline": "{service} ({place}): теперь {status}",
   "alert.when": "{headline} (с {since})",
   "alert.before": "Раньше: {status}.",
+  "alert.beforeHistory":
+    "Раньше: {status} — последнее известное состояние с {since} по датированному сообщению ({source}).",
   "alert.blocked": "Заблокировано: {features}.",
   "alert.down": "Не работает нигде: {features}.",
   "alert.unknown": "Неизвестно: {features}.",

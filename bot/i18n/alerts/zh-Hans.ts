@@ -4,6 +4,7 @@ export const alertsZhHans: AlertMessages = {
   "alert.headline": "{service}在{place}的状态变为：{status}",
   "alert.when": "{headline}（自{since}起）",
   "alert.before": "此前：{status}。",
+  "alert.beforeHistory": "此前：{status}，即自{since}起的最后已知状态，来自有日期的报道（{source}）。",
   "alert.blocked": "被封锁：{features}。",
   "alert.down": "各地均无法使用：{features}。",
   "alert.unknown": "未知：{features}。",

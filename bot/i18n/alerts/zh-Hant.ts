@@ -4,6 +4,7 @@ export const alertsZhHant: AlertMessages = {
   "alert.headline": "{service}在{place}的狀態變為：{status}",
   "alert.when": "{headline}（自{since}起）",
   "alert.before": "此前：{status}。",
+  "alert.beforeHistory": "此前：{status}，即自{since}起的最後已知狀態，來自有日期的報導（{source}）。",
   "alert.blocked": "遭封鎖：{features}。",
   "alert.down": "各地皆無法使用：{features}。",
   "alert.unknown": "未知：{features}。",

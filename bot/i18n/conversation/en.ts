@@ -153,7 +153,7 @@ export const conversationEn = {
 
   "about.title": "How isblocked knows",
   "about.probes":
-    "Probes inside the country test DNS, TCP, TLS and HTTP, and the same tests run from an uncensored control network. Blocked means it fails inside and works outside; if it fails in both, the service is down everywhere: an outage, not censorship.",
+    "Vantages inside the country test DNS, TCP, TLS and HTTP; where an uncensored control network takes part, the same tests run from it. Blocked means it fails inside and works at the control; if it fails in both, the service is down everywhere: an outage, not censorship. Each answer says which evidence it rests on.",
   "about.evidence":
     "Without a control, only positive evidence counts: a forged DNS answer, a known block page, a certificate for the wrong name. Otherwise the answer is unknown, never a guess.",
   "about.confirm":

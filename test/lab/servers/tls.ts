@@ -134,8 +134,8 @@ export interface TlsServerOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
-  /** The certificate to present, per SNI (null without one). */
-  certificate: KeyPair | ((serverName: string | null) => KeyPair);
+  /** The certificate to present, per SNI (null without one) and per client (an interceptor picks by who asks). */
+  certificate: KeyPair | ((serverName: string | null, remoteAddress: string) => KeyPair);
   /** Default `serve` for everyone. */
   behaviour?: (hello: { serverName: string | null; remoteAddress: string }) => TlsBehaviour;
   /** Makes it an HTTPS server. */
@@ -153,9 +153,11 @@ export interface LabTlsServer {
 export async function startTlsServer(options: TlsServerOptions): Promise<LabTlsServer> {
   const host = options.host ?? "127.0.0.1";
   const contexts = new Map<string, SecureContext>();
-  const contextFor = (serverName: string | null): SecureContext => {
+  const contextFor = (serverName: string | null, remoteAddress: string): SecureContext => {
     const pair =
-      typeof options.certificate === "function" ? options.certificate(serverName) : options.certificate;
+      typeof options.certificate === "function"
+        ? options.certificate(serverName, remoteAddress)
+        : options.certificate;
     const key = pair.cert;
     let context = contexts.get(key);
     if (context === undefined) {
@@ -180,7 +182,7 @@ export async function startTlsServer(options: TlsServerOptions): Promise<LabTlsS
     socket.unshift(buffered);
     const secure = new TLSSocket(socket, {
       isServer: true,
-      secureContext: contextFor(serverName),
+      secureContext: contextFor(serverName, remoteAddress),
       ALPNProtocols: ["http/1.1"],
     });
     secure.on("error", () => {});
