@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { MAX_TIMER_MS } from "./timers.js";
 
 // Every place that gives work a time limit, or ties one abort to another, goes through here. Not
@@ -43,6 +44,9 @@ export function deadline(timeoutMs: number | null, ...parents: (AbortSignal | un
     return { signal: controller.signal, dispose };
   }
   for (const source of sources) {
+    // A cycle's signal is the parent of every stage in flight (dozens at once): many listeners are the
+    // design here, and each is removed when its stage ends, so Node's leak warning would be a false alarm.
+    setMaxListeners(0, source);
     const listener = () => abort(source.reason);
     source.addEventListener("abort", listener, { once: true });
     listeners.push([source, listener]);
