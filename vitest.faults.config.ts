@@ -7,7 +7,7 @@ export const REFERENCED_FAULT_TESTS = [
   "test/bot/alerts/dispatcher.test.ts",
   "test/bot/alerts/crash.test.ts",
   "test/bot/alerts/outcome.test.ts",
-  "test/bot/alerts/rate-limiter.test.ts",
+  "test/bot/alerts/send-pacer.test.ts",
   // A throwing or hanging handler, the webhook (forged, no secret, same update twice), SIGTERM in flight.
   "test/bot/running.test.ts",
   "test/bot/telegram-robustness.test.ts",
@@ -22,7 +22,7 @@ export const REFERENCED_FAULT_TESTS = [
   "test/probes/netns.test.ts",
   // Flapping targets, the blocked/outage matrix, a vantage going dark: the status engine and the lab.
   "test/analysis/status-engine.test.ts",
-  "test/scheduler/cycle.test.ts",
+  "test/pipeline/confirm.test.ts",
   "test/scheduler/cycle-runner.test.ts",
   "test/lab/scenarios.test.ts",
   // Forged, replayed and expired agent reports; the SSRF table.

@@ -1,5 +1,5 @@
-import type { ServiceStatusValue, TimelineEntry } from "./types.js";
-import { SERVICE_STATUSES } from "./types.js";
+import type { ServiceStatusValue, TimelineEntry } from "../model/status.js";
+import { SERVICE_STATUSES } from "../model/status.js";
 
 // Availability over a window, read from the timeline of confirmed status changes: each change holds until
 // the next one. Before the first change nothing was measured, and that is "no data", never "accessible":

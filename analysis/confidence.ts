@@ -1,4 +1,4 @@
-import type { StatusMethod } from "./types.js";
+import type { StatusMethod } from "../model/status.js";
 
 // Confidence is the vantages' agreement weighed by how much evidence stands behind it. One vantage alone
 // is never certain (its network may be unusual, its canary unlucky); a control makes a failure mean

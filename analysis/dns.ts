@@ -1,4 +1,4 @@
-import type { TestKeys } from "../probes/types.js";
+import type { TestKeys } from "../model/measurement.js";
 import { canonicalIp } from "./ip.js";
 import { type DnsObservation, normalizeHost, verifiedTlsAt } from "./path.js";
 

@@ -1,5 +1,5 @@
 import type { Evidence, PageFingerprint } from "../kb/schema.js";
-import type { HttpResponseRecord } from "../probes/types.js";
+import type { HttpResponseRecord } from "../model/measurement.js";
 import { responseBodyText, responseHeader } from "./http-body.js";
 import { type Cidr, cidrContains, parseCidr } from "./ip.js";
 

@@ -1,4 +1,4 @@
-import type { Mechanism } from "./types.js";
+import type { Mechanism } from "../model/status.js";
 
 // Failure strings come from three generations of measurers: ours (probes/failures.ts), OONI's Go probe,
 // and the older MK probe and the test helper, which use different names for the same events. They are

@@ -1,4 +1,4 @@
-import type { HttpResponseRecord } from "../probes/types.js";
+import type { HttpResponseRecord } from "../model/measurement.js";
 
 // Reading what a recorded HTTP response says: its body as text (OONI stores non-UTF-8 bodies as
 // `{format: "base64", data}`), its length, a header by any capitalisation, and its <title>.

@@ -1,4 +1,4 @@
-import type { HttpResponseRecord } from "../probes/types.js";
+import type { HttpResponseRecord } from "../model/measurement.js";
 import { responseBodyLength, responseTitle } from "./http-body.js";
 
 // Does the page the probe got look like the page the control got? The comparisons OONI's Web

@@ -1,13 +1,13 @@
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import type { Measurement } from "../probes/types.js";
+import type { Measurement } from "../model/measurement.js";
+import type { EndpointVerdict, FeatureStatus, Mechanism, ServiceStatusValue } from "../model/status.js";
 import { nxdomainOnEveryName } from "./nxdomain.js";
 import { canaryOnline } from "./ooni/ours.js";
 import type { AnalyzeContext } from "./ooni/result.js";
 import { featureVerdict, serviceStatus } from "./status.js";
-import type { EndpointVerdict, FeatureStatus, Mechanism, ServiceStatusValue } from "./types.js";
 import { endpointVerdict } from "./verdict.js";
 
-// The pure analysis as the probe cycle (probes/cycle.ts) consumes it: the same rules as
+// The pure analysis as the probe cycle (pipeline/measure.ts (judging: analysis/judge-cycle.ts)) consumes it: the same rules as
 // `isblocked analyze`, bound to the knowledge base's evidence.
 
 export interface Judge {

@@ -1,7 +1,7 @@
-import type { DnsQuery } from "../probes/types.js";
+import type { DnsQuery } from "../model/measurement.js";
+import type { EndpointVerdict } from "../model/status.js";
 import { normalizeFailure } from "./failures.js";
 import { normalizeHost } from "./path.js";
-import type { EndpointVerdict } from "./types.js";
 
 // Positive evidence without a control (DESIGN rule 1): the knowledge base lists a service's names because
 // they exist; when a network's resolver says that every one of them does not exist, the resolver is lying

@@ -1,4 +1,4 @@
-import type { Measurement, TestKeys } from "../probes/types.js";
+import type { Measurement, TestKeys } from "../model/measurement.js";
 import { normalizeFailure } from "./failures.js";
 
 // A vantage that heard nothing back is offline, not censored (DESIGN rule 5). Its canary says so when it

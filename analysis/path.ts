@@ -4,11 +4,11 @@ import type {
   HttpTransaction,
   TestKeys,
   TlsHandshake,
-} from "../probes/types.js";
+} from "../model/measurement.js";
+import type { Mechanism } from "../model/status.js";
 import { normalizeFailure, stageOfFailure } from "./failures.js";
 import { responseHeader } from "./http-body.js";
 import { addressHost, canonicalIp, isIp } from "./ip.js";
-import type { Mechanism } from "./types.js";
 
 // The path a user's device would take to an endpoint, read back from one vantage's observations: resolve
 // the name with its own resolver, connect to what that resolver answered, handshake, request, follow

@@ -1,5 +1,5 @@
 import type { Evidence } from "../kb/schema.js";
-import type { HttpResponseRecord, TestKeys } from "../probes/types.js";
+import type { HttpResponseRecord, TestKeys } from "../model/measurement.js";
 import { classifyAddress, findBlockpage } from "./evidence.js";
 import { canonicalIp, isIp } from "./ip.js";
 import { observeDns, type PathResult, redirectLocations } from "./path.js";

@@ -1,16 +1,17 @@
 import type {
-  FeatureStatus,
-  Mechanism,
-  RegionStatus,
-  ServiceStatus,
-  ServiceStatusValue,
-  StatusMethod,
-  Target,
-  VantageStatus,
-} from "./types.js";
+  Baseline,
+  Candidate,
+  EngineState,
+  Observation,
+  StatusChange,
+  StepResult,
+} from "../model/changes.js";
+import type { ServiceStatus, Target } from "../model/status.js";
+
+export type { Baseline, Candidate, EngineState, Observation, StatusChange, StepResult };
 
 // The status engine: a small pure state machine per (service, country), after Gatus' failure/success
-// thresholds (DESIGN.md rule 6). A status is confirmed only after `threshold` consecutive cycles agree
+// thresholds (docs/design.md rule 6). A status is confirmed only after `threshold` consecutive cycles agree
 // on it, so a flapping probe never reaches users or alerts. Decisions (scheduler/README.md):
 // - The first status is confirmed like any other, after `threshold` consistent cycles; until then the
 //   target has no status and answers rest on the knowledge base's history (its last known status).
@@ -25,71 +26,6 @@ import type {
 // - An observation no newer than the last one seen is ignored, so feeding a cycle twice (a retry after
 //   a crash) never counts twice.
 
-/** What one cycle observed for one target: the analysis of that cycle's measurements. */
-export interface Observation extends Target {
-  status: ServiceStatusValue;
-  mechanism: Mechanism | null;
-  features: FeatureStatus[];
-  regions: RegionStatus[];
-  confidence: number;
-  evidence?: string[];
-  /** Each vantage's own status, present only when they disagree. */
-  vantages?: VantageStatus[];
-  /** What the status rests on (vantages, controls, positive evidence). */
-  method?: StatusMethod;
-  /**
-   * What people were told before anything was measured: the knowledge base's last known status. A first
-   * confirmed status is news only when it differs from this (alerts read it from the change).
-   */
-  baseline?: Baseline | null;
-  /** ISO timestamp of the cycle. */
-  at: string;
-}
-
-/** The history-based status answers showed before the first measurement: the latest dated event. */
-export interface Baseline {
-  status: ServiceStatusValue;
-  /** The event's date, as precise as its source (YYYY, YYYY-MM or YYYY-MM-DD). */
-  date: string;
-  source: string;
-}
-
-/** A streak of consistent cycles showing a status other than the confirmed one. */
-export interface Candidate {
-  status: ServiceStatusValue;
-  /** The latest cycle's mechanism. */
-  mechanism: Mechanism | null;
-  /** Consecutive cycles that showed `status`, this one included. */
-  count: number;
-  /** ISO timestamp of the streak's first cycle: the `since` of the status if it is confirmed. */
-  firstSeen: string;
-}
-
-export interface EngineState {
-  confirmed: ServiceStatus | null;
-  candidate: Candidate | null;
-  /** ISO timestamp of the latest observation applied: older or equal ones are ignored. */
-  observedAt: string | null;
-}
-
-/** A confirmed status change: goes on the timeline and to alerts. */
-export interface StatusChange {
-  /** Unique and deterministic: the same change computed twice has the same id. */
-  id: string;
-  target: Target;
-  /** null for the first status ever confirmed. */
-  from: ServiceStatusValue | null;
-  to: ServiceStatusValue;
-  /** ISO timestamp of the first cycle of the streak that confirmed `to`. */
-  since: string;
-  /** ISO timestamp of the cycle that confirmed it. */
-  at: string;
-  mechanism: Mechanism | null;
-  features: FeatureStatus[];
-  /** For a first status (`from` null): the history-based status it replaced, null when there was none. */
-  baseline?: Baseline | null;
-}
-
 /**
  * Whether people should be told: a change from a status they could have known. A first measured status
  * is news only when it differs from the history answers showed ("blocked since 2017" → now accessible);
@@ -103,11 +39,12 @@ export function isNews(change: StatusChange): boolean {
 export interface EngineOptions {
   /** Consecutive consistent cycles needed to confirm a status, 1 or more (STATUS_THRESHOLD). */
   threshold: number;
-}
-
-export interface StepResult {
-  state: EngineState;
-  change: StatusChange | null;
+  /**
+   * Cycles that confirm a first status (none confirmed before); `threshold` when absent. A feed whose
+   * cycles are hours apart (OONI's) takes its first status from its first cycle: waiting a second hour
+   * would only leave the history in place that long.
+   */
+  firstThreshold?: number;
 }
 
 export const INITIAL_STATE: EngineState = Object.freeze({
@@ -148,7 +85,8 @@ export function step(state: EngineState, observation: Observation, options: Engi
       ? { ...previous, mechanism: observation.mechanism, count: previous.count + 1 }
       : { status: observation.status, mechanism: observation.mechanism, count: 1, firstSeen: observation.at };
 
-  if (candidate.count < options.threshold) {
+  const needed = confirmed === null ? (options.firstThreshold ?? options.threshold) : options.threshold;
+  if (candidate.count < needed) {
     return { state: { confirmed, candidate, observedAt: observation.at }, change: null };
   }
 
@@ -170,6 +108,7 @@ export function step(state: EngineState, observation: Observation, options: Engi
     mechanism: next.mechanism,
     features: next.features,
     ...(confirmed === null ? { baseline: observation.baseline ?? null } : {}),
+    ...(observation.sources ? { sources: observation.sources } : {}),
   };
   return { state: { confirmed: next, candidate: null, observedAt: observation.at }, change };
 }
@@ -195,7 +134,15 @@ function details(
   o: Observation,
 ): Pick<
   ServiceStatus,
-  "mechanism" | "features" | "regions" | "confidence" | "evidence" | "vantages" | "method"
+  | "mechanism"
+  | "features"
+  | "regions"
+  | "confidence"
+  | "evidence"
+  | "vantages"
+  | "method"
+  | "sources"
+  | "networks"
 > {
   return {
     mechanism: o.mechanism,
@@ -203,6 +150,8 @@ function details(
     regions: o.regions,
     confidence: o.confidence,
     ...(o.method ? { method: o.method } : {}),
+    ...(o.sources ? { sources: o.sources } : {}),
+    ...(o.networks ? { networks: o.networks } : {}),
     ...(o.evidence ? { evidence: o.evidence } : {}),
     ...(o.vantages ? { vantages: o.vantages } : {}),
   };

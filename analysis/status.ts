@@ -1,4 +1,4 @@
-import type { EndpointVerdict, FeatureStatus, Mechanism, ServiceStatusValue } from "./types.js";
+import type { EndpointVerdict, FeatureStatus, Mechanism, ServiceStatusValue } from "../model/status.js";
 
 // From endpoint verdicts to a feature's verdict, and from features to what users see for a service
 // (DESIGN rule 7). The aggregation rules for mixed verdicts are written down in analysis/README.md.

@@ -1,4 +1,3 @@
-import { dominantMechanism } from "./status.js";
 import type {
   FeatureStatus,
   Mechanism,
@@ -6,7 +5,8 @@ import type {
   ServiceStatusValue,
   VantageStatus,
   Verdict,
-} from "./types.js";
+} from "../model/status.js";
+import { dominantMechanism } from "./status.js";
 
 // How one country's vantages make one status (analysis/README.md, "Vantages → country"). Each vantage is
 // judged alone first: a feature's endpoints are alternatives its users fall back across, another city's

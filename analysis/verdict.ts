@@ -1,5 +1,6 @@
 import type { Evidence } from "../kb/schema.js";
-import type { HttpResponseRecord, TestKeys } from "../probes/types.js";
+import type { HttpResponseRecord, TestKeys } from "../model/measurement.js";
+import type { EndpointVerdict, Mechanism } from "../model/status.js";
 import { type AsnContext, type DnsConsistency, dnsConsistency } from "./dns.js";
 import { classifyAddress, findBenignPage } from "./evidence.js";
 import { isCertificateFailure, isSiteFault } from "./failures.js";
@@ -8,7 +9,6 @@ import { httpDiff } from "./http-diff.js";
 import { canonicalIp } from "./ip.js";
 import { observeAt, observeDns, type PathResult, type Target, targetFromInput, walkPath } from "./path.js";
 import { forgedAnswer, knownBlockpage, privateRedirect } from "./positive.js";
-import type { EndpointVerdict, Mechanism } from "./types.js";
 
 // DESIGN "How a verdict is decided", rules 1-5, for one endpoint seen from one probe vantage and any
 // number of control vantages. Pure: measurements in, verdict with its evidence out.

@@ -9,8 +9,8 @@ import { telegrafSender } from "../bot/alerts/telegram-sender.js";
 import { botApiClient } from "../bot/api-transport.js";
 import { createLogger } from "../core/log.js";
 import { loadKnowledgeBase } from "../kb/load.js";
+import type { Store } from "../model/store.js";
 import { openStore } from "../store/open.js";
-import type { Store } from "../store/types.js";
 import type { BotApiWorkerData, BotApiWorkerReady, LoggedSend } from "./bot-api-worker.js";
 import type { Figure } from "./probe-cycle.js";
 

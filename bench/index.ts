@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
-import { netnsUnavailableReason, runInNetns } from "../test/lab/netns.js";
+import { netnsUnavailableReason, runInNetns } from "../lab/netns.js";
 import { alertFanoutOptions, runAlertFanoutBench } from "./alert-fanout.js";
 import { DEFAULT_BOT_LATENCY_BENCH, runBotLatencyBench } from "./bot-latency.js";
+import { ooniCycleOptions, runOoniCycleBench } from "./ooni-cycle.js";
 import { DEFAULT_PROBE_CYCLE_BENCH, type Figure, runProbeCycleBench } from "./probe-cycle.js";
 import { runStartupBench } from "./startup.js";
 import { runStoreScaleBench } from "./store-scale.js";
@@ -56,6 +57,7 @@ async function main(): Promise<number> {
     ...(await runAlertFanoutBench(alertFanoutOptions())),
     ...(await runBotLatencyBench(DEFAULT_BOT_LATENCY_BENCH)),
     ...(await runStoreScaleBench()),
+    ...(await runOoniCycleBench(ooniCycleOptions())),
     ...(await runStartupBench()),
     ...(await import("./parser.js").then((parser) => parser.runParserBench())),
   ];

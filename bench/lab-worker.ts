@@ -1,7 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
+import { startDnsServer } from "../lab/servers/dns.js";
+import { type KeyPair, startTlsServer } from "../lab/servers/tls.js";
 import { RCODES } from "../probes/dns-wire.js";
-import { startDnsServer } from "../test/lab/servers/dns.js";
-import { type KeyPair, startTlsServer } from "../test/lab/servers/tls.js";
 
 // The benchmark's lab, on its own thread: the servers' half of every handshake then runs beside the
 // measurers instead of on their event loop, as a remote service's would, so the figures are the

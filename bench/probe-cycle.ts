@@ -3,11 +3,11 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Worker } from "node:worker_threads";
+import { mapWithConcurrency } from "../core/concurrency.js";
+import { createTestCa, type KeyPair } from "../lab/servers/tls.js";
+import type { Measurement, StageTimeouts, Vantage } from "../model/measurement.js";
 import { measureEndpoint } from "../probes/endpoint.js";
 import { realNetwork } from "../probes/network.js";
-import type { Measurement, StageTimeouts, Vantage } from "../probes/types.js";
-import { mapWithConcurrency } from "../scheduler/concurrency.js";
-import { createTestCa, type KeyPair } from "../test/lab/servers/tls.js";
 import type { LabWorkerData, LabWorkerReady } from "./lab-worker.js";
 
 // A probe cycle of 1,000 lab endpoints (tls://name:port, each resolved, connected and handshaken) with a

@@ -1,9 +1,9 @@
 import { performance } from "node:perf_hooks";
-import type { ServiceStatus, ServiceStatusValue, Target } from "../analysis/types.js";
 import { loadKnowledgeBase } from "../kb/load.js";
+import type { ServiceStatus, ServiceStatusValue, Target } from "../model/status.js";
+import type { AtomicKv, Store } from "../model/store.js";
 import { KvStore } from "../store/domain.js";
 import { openKv } from "../store/open.js";
-import type { AtomicKv, Store } from "../store/types.js";
 
 // A child process of the store-scale bench, so that its memory is the only thing its RSS counts.
 // `fill PATH`: writes the data set into the SQLite file at PATH. `serve PATH`: opens it as `isblocked start`

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { Telegram, TelegramError } from "telegraf";
+import { IsblockedError } from "../core/errors.js";
 
 // The bot's JSON calls to the Bot API over node:http(s) instead of telegraf's node-fetch. telegraf builds a
 // Request, a Headers object, a URL and two streams for every call, and that took about as long as answering
@@ -34,7 +35,7 @@ const JSON_METHODS: ReadonlySet<string> = new Set([
 export const BOT_API_TIMEOUT_MS = 500_000;
 
 /** A call that got no usable answer: the connection failed, timed out, or the answer was not JSON. */
-export class BotApiError extends Error {
+export class BotApiError extends IsblockedError {
   override name = "BotApiError";
   /** The system error code (ECONNRESET, ETIMEDOUT, …) when there is one, as node-fetch's errors carry. */
   readonly code: string | undefined;

@@ -1,7 +1,9 @@
 import type { Lang } from "../kb/schema.js";
-import { type Answer, type AnswerContext, buildAnswer } from "./answer.js";
+import { type Answer, type AnswerContext, buildAnswer } from "../pipeline/answer.js";
+import { statusFields } from "../present/json.js";
+import { htmlToPlainText } from "../present/text.js";
 import { parseQuestion } from "./parse.js";
-import { htmlToPlainText, renderAnswer } from "./render.js";
+import { renderAnswer } from "./render.js";
 
 /** One question, answered: the data, the Telegram HTML and the plain text of the same answer. */
 export interface AskResult {
@@ -24,7 +26,7 @@ export async function ask(question: string, lang: Lang, ctx: AnswerContext): Pro
   };
 }
 
-/** The JSON document of DESIGN.md's `ask` contract, plus `basis`, `mechanism` and `suggestions`. */
+/** The JSON document of docs/design.md's `ask` contract, plus `basis`, `mechanism` and `suggestions`. */
 export function askJson(result: AskResult): Record<string, unknown> {
   const a = result.answer;
   return {
@@ -33,15 +35,8 @@ export function askJson(result: AskResult): Record<string, unknown> {
     domain: a.domain,
     country: a.country,
     region: a.region,
-    status: a.status,
-    basis: a.basis,
-    since: a.since,
-    checkedAt: a.checkedAt,
-    mechanism: a.mechanism,
-    confidence: a.confidence,
-    method: a.method,
-    source: a.event?.source ?? null,
-    features: a.features.map((f) => ({ feature: f.feature, status: f.status, mechanism: f.mechanism })),
+    // The status's fields exactly as /api/v1/status shapes them.
+    ...statusFields(a),
     alternatives: a.alternatives.map((s) => ({ service: s.service, status: s.status })),
     suggestions: a.suggestions,
     ooni: a.ooni && !("unavailable" in a.ooni) ? a.ooni : null,

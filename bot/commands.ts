@@ -1,5 +1,5 @@
 import type { Lang } from "../kb/schema.js";
-import { type MessageKey, t } from "./i18n/index.js";
+import { type MessageKey, t } from "../present/i18n/index.js";
 
 // The command catalogue: one list drives /help, the menus registered with Telegram (setMyCommands) and
 // which slash-words the bot treats as its own.

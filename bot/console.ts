@@ -1,10 +1,10 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Lang } from "../kb/schema.js";
-import type { AnswerContext } from "./answer.js";
+import type { AnswerContext } from "../pipeline/answer.js";
+import { t } from "../present/i18n/index.js";
+import { htmlToPlainText } from "../present/text.js";
 import { reply } from "./conversation.js";
-import { t } from "./i18n/index.js";
-import { htmlToPlainText } from "./render.js";
 
 export interface ConsoleChatOptions {
   input: Readable;

@@ -1,11 +1,13 @@
-import type { Target } from "../analysis/types.js";
 import type { Lang } from "../kb/schema.js";
-import { type AnswerContext, buildAlternatives, countryOverview } from "./answer.js";
+import type { Target } from "../model/status.js";
+import type { AnswerContext } from "../pipeline/answer.js";
+import { buildAlternatives, countryOverview } from "../pipeline/read-model.js";
+import { t } from "../present/i18n/index.js";
+import { escapeHtml, sanitizeEcho } from "../present/text.js";
 import { ask } from "./ask.js";
-import { type CheckTarget, CONSOLE_PERSON, checkArgs, checkHint, checkReply } from "./check-now.js";
+import { type CheckTarget, CONSOLE_PERSON, checkArgs, checkHint, checkReply } from "./check-command.js";
 import { parseCommand } from "./commands.js";
-import { t } from "./i18n/index.js";
-import { escapeHtml, renderNotUnderstood, sanitizeEcho } from "./render.js";
+import { renderNotUnderstood } from "./render.js";
 import { parseCountry, parseTargetArgs } from "./targets.js";
 import { renderAbout } from "./views/about.js";
 import { renderAlternatives } from "./views/alternatives.js";
@@ -51,7 +53,14 @@ export async function statusReply(args: string, lang: Lang, ctx: AnswerContext):
 export async function listReply(args: string, lang: Lang, ctx: AnswerContext): Promise<Reply> {
   const country = args.trim() === "" ? ctx.defaultCountry : parseCountry(args, ctx.kb);
   if (!country) return { html: unknownCountry(args, lang) };
-  return { html: renderList(ctx.kb, country, await countryOverview(ctx.kb, ctx.store, country), lang) };
+  return {
+    html: renderList(
+      ctx.kb,
+      country,
+      await countryOverview(ctx.kb, ctx.store, country, ctx.now?.() ?? Date.now()),
+      lang,
+    ),
+  };
 }
 
 /** /alternatives <service> [country]. */
@@ -59,7 +68,7 @@ export async function alternativesReply(args: string, lang: Lang, ctx: AnswerCon
   const parsed = targetOf("alternatives", args, lang, ctx);
   if ("html" in parsed) return parsed;
   const { service, country } = parsed.target;
-  const view = await buildAlternatives(ctx.kb, ctx.store, service, country);
+  const view = await buildAlternatives(ctx.kb, ctx.store, service, country, ctx.now?.() ?? Date.now());
   return { html: renderAlternatives(ctx.kb, view, lang), about: parsed.target };
 }
 

@@ -1,9 +1,9 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "telegraf/types";
-import type { Target } from "../analysis/types.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { LANGS, type Lang } from "../kb/schema.js";
-import type { ChatSettings } from "../store/types.js";
-import { t } from "./i18n/index.js";
+import type { Target } from "../model/status.js";
+import type { ChatSettings } from "../model/store.js";
+import { t } from "../present/i18n/index.js";
 import { targetLabel } from "./views/targets.js";
 
 // Inline keyboards and their callback data. Telegram allows 1-64 bytes of callback data, and a client can

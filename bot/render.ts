@@ -1,124 +1,27 @@
-import type { ServiceStatusValue } from "../analysis/types.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import type { KbEvent, Lang, Localized } from "../kb/schema.js";
-import type { Answer, RelatedService } from "./answer.js";
-import { isRtl, type MessageKey, t, tPlural } from "./i18n/index.js";
-import { methodSentence } from "./views/method.js";
+import type { Lang } from "../kb/schema.js";
+import type { Answer } from "../pipeline/answer.js";
+import { type MessageKey, t, tPlural } from "../present/i18n/index.js";
+import { methodSentence } from "../present/method.js";
+import { regionLines } from "../present/regions.js";
+import { provenanceLines } from "../present/sources.js";
+import {
+  escapeHtml,
+  formatDate,
+  historyLine,
+  isolate,
+  link,
+  localized,
+  placeName,
+  relatedLine,
+  STATUS_MARK,
+  serviceName,
+  tHtml,
+} from "../present/text.js";
 import { ooniCreditLines } from "./views/ooni-credit.js";
-import { regionLines } from "./views/regions.js";
 
 // Pure rendering of an Answer to Telegram HTML (parse_mode HTML). Every value from outside (names,
 // summaries, domains) is escaped; only the renderer's own tags are raw. Pinned by exact-string tests.
-
-/** A fragment that is already HTML and is inserted as is. */
-export interface Html {
-  html: string;
-}
-export const html = (s: string): Html => ({ html: s });
-
-const HTML_SPECIAL = /[&<>]/;
-
-export function escapeHtml(text: string): string {
-  // Most text has nothing to escape: one scan instead of three replacements.
-  if (!HTML_SPECIAL.test(text)) return text;
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/**
- * User text quoted back in a reply ("I do not know the country …", a group's title): without control and
- * format characters (bidi overrides, zero-width marks), lone surrogates or private-use characters, and at
- * most `max` characters, so a quote can neither reorder the reply around it nor make it invalid.
- */
-export function sanitizeEcho(text: string, max = 64): string {
-  const cleaned = text
-    .replace(/[\p{Cf}\p{Cs}\p{Co}]/gu, "")
-    .replace(/[\p{Cc}\s]+/gu, " ")
-    .trim();
-  const chars = Array.from(cleaned);
-  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : cleaned;
-}
-
-const escapeAttribute = (text: string) => escapeHtml(text).replace(/"/g, "&quot;");
-
-/** Fills a message: text values are escaped, Html values are inserted raw. */
-export function tHtml(
-  lang: Lang,
-  key: MessageKey,
-  vars: Record<string, string | number | Html> = {},
-): string {
-  const template = escapeHtml(t(lang, key));
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = vars[name];
-    if (value === undefined) return whole;
-    return typeof value === "object" ? value.html : escapeHtml(String(value));
-  });
-}
-
-// Persian text flows right to left; a Latin service name inside it must keep its own direction, so it is
-// wrapped in first-strong isolates (U+2068 … U+2069), which Telegram renders without showing them.
-function isolate(name: string, lang: Lang): string {
-  return isRtl(lang) && /^[\p{Script=Latin}\d\s.\-&]+$/u.test(name) ? `\u2068${name}\u2069` : name;
-}
-
-export const STATUS_MARK: Record<ServiceStatusValue, string> = {
-  accessible: "✅",
-  partial: "🟠",
-  blocked: "⛔",
-  outage: "🔻",
-  unknown: "❔",
-};
-
-const localized = (text: Localized, lang: Lang) => text[lang] ?? text.en;
-
-/**
- * "2009", "September 2017", "25 September 2017", or a timestamp to the minute in UTC. `inline` is for a
- * date inside a sentence ("since September 2017"), where Russian declines the month as after a day.
- */
-export function formatDate(value: string, lang: Lang, options: { inline?: boolean } = {}): string {
-  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2}):(\d{2}))?/.exec(value);
-  if (!m) return value;
-  const [, year, month, day, hour, minute] = m;
-  if (!month) return year ?? value;
-  const monthName = t(lang, `date.month.${Number(month)}` as MessageKey);
-  if (!day) {
-    const monthAlone = options.inline ? monthName : t(lang, `date.monthAlone.${Number(month)}` as MessageKey);
-    return t(lang, "date.monthYear", { monthAlone, year: year ?? "" });
-  }
-  const date = t(lang, "date.dayMonthYear", { day: Number(day), month: monthName, year: year ?? "" });
-  return hour ? `${date} ${hour}:${minute} UTC` : date;
-}
-
-export function serviceName(kb: KnowledgeBase, id: string, lang: Lang): string {
-  const service = kb.service(id);
-  return isolate(service ? service.name[lang] : id, lang);
-}
-
-export function placeName(kb: KnowledgeBase, country: string, region: string | null, lang: Lang): string {
-  const c = kb.country(country);
-  const countryName = c ? c.name[lang] : country;
-  const r = region ? kb.region(country, region) : undefined;
-  return r ? t(lang, "place.regionCountry", { region: r.name[lang], country: countryName }) : countryName;
-}
-
-/** A "source" link to a URL. */
-export const link = (url: string, lang: Lang) =>
-  html(`<a href="${escapeAttribute(url)}">${escapeHtml(t(lang, "answer.source"))}</a>`);
-
-export function historyLine(event: KbEvent, lang: Lang): string {
-  return `• ${escapeHtml(formatDate(event.date, lang))}: ${escapeHtml(localized(event.summary, lang))} (${link(event.source, lang).html})`;
-}
-
-export function relatedLine(
-  kb: KnowledgeBase,
-  item: RelatedService,
-  lang: Lang,
-  withPrivacy: boolean,
-): string {
-  const status = t(lang, `status.${item.status}`);
-  const lastKnown = item.basis === "history" ? ` (${t(lang, "answer.lastKnown")})` : "";
-  const privacy = withPrivacy ? ` · ${t(lang, `e2ee.${item.e2ee}`)}` : "";
-  return `• ${escapeHtml(serviceName(kb, item.service, lang))}: ${escapeHtml(`${status}${lastKnown}${privacy}`)}`;
-}
 
 /** "I could not tell which service you mean", with up to three suggestions and an example. */
 export function renderNotUnderstood(kb: KnowledgeBase, suggestions: readonly string[], lang: Lang): string {
@@ -147,16 +50,12 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
   const status = t(lang, `status.${answer.status}`);
   const lines: string[] = [];
   if (answer.basis === "measurement") {
+    // Past its freshness window a measurement is the last known status, not the present one.
+    const told = answer.stale ? `${status} (${t(lang, "answer.lastKnown")})` : status;
     lines.push(
-      `${STATUS_MARK[answer.status]} <b>${tHtml(lang, "answer.title", { service: name, place, status })}</b>`,
+      `${STATUS_MARK[answer.status]} <b>${tHtml(lang, "answer.title", { service: name, place, status: told })}</b>`,
     );
-    const since = answer.since
-      ? t(lang, "answer.since", { since: formatDate(answer.since, lang, { inline: true }) })
-      : null;
-    const checked = answer.checkedAt
-      ? t(lang, "answer.checked", { checkedAt: formatDate(answer.checkedAt, lang) })
-      : null;
-    lines.push(escapeHtml([since, checked].filter(Boolean).join(" · ")));
+    lines.push(escapeHtml(ageLine(answer, lang)));
     for (const f of answer.features) {
       const verdict = t(lang, `verdict.${f.status}`);
       const shown = f.mechanism
@@ -165,6 +64,8 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
       lines.push(`• ${escapeHtml(`${t(lang, `feature.${f.feature}` as MessageKey)}: ${shown}`)}`);
     }
     lines.push(...regionLines(kb, answer, lang));
+    const provenance = provenanceLines(answer, lang, Date.parse(answer.at), (iso) => formatDate(iso, lang));
+    lines.push(...provenance.map(escapeHtml));
   } else {
     lines.push(
       `${STATUS_MARK[answer.status]} <b>${tHtml(lang, "answer.titleNoStatus", { service: name, place })}</b>`,
@@ -214,19 +115,27 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
   return lines.join("\n");
 }
 
+/** "Since 12 March 2025 · last checked … · newest measurement …": every measured status shows its age. */
+export function ageLine(
+  status: { since: string | null; checkedAt: string | null; measuredAt: string | null },
+  lang: Lang,
+): string {
+  const since = status.since
+    ? t(lang, "answer.since", { since: formatDate(status.since, lang, { inline: true }) })
+    : null;
+  const checked = status.checkedAt
+    ? t(lang, "answer.checked", { checkedAt: formatDate(status.checkedAt, lang) })
+    : null;
+  // Told apart only when they differ: OONI's newest measurement can be hours older than our last look.
+  const measured =
+    status.measuredAt && status.measuredAt !== status.checkedAt
+      ? t(lang, "answer.measuredAt", { measuredAt: formatDate(status.measuredAt, lang) })
+      : null;
+  return [since, checked, measured].filter(Boolean).join(" · ");
+}
+
 /** "👥 3 people in China reported problems in the last hour." People's reports, never a verdict. */
 export function recentReportsLine(kb: KnowledgeBase, country: string, count: number, lang: Lang): string {
   const place = placeName(kb, country, null, lang);
   return `👥 ${escapeHtml(tPlural(lang, "report.recent", count, { place }))}`;
-}
-
-/** Telegram HTML to the plain text a terminal shows: tags dropped, links spelled out, entities decoded. */
-export function htmlToPlainText(text: string): string {
-  return text
-    .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, (_m, href: string, label: string) => `${label}: ${href}`)
-    .replace(/<\/?(?:b|i|u|s|code|pre)>/g, "")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
 }

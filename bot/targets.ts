@@ -1,7 +1,7 @@
-import type { Target } from "../analysis/types.js";
 import { aliasKey } from "../core/text.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import { ALL_SERVICES } from "../store/types.js";
+import type { Target } from "../model/status.js";
+import { ALL_SERVICES } from "../model/store.js";
 import { parseQuestion } from "./parse.js";
 
 // Arguments of the commands that act on one (service, country): /subscribe whatsapp cn, /report telegram,

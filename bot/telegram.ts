@@ -2,15 +2,16 @@ import { createHmac } from "node:crypto";
 import { Composer, Telegraf, type Telegram } from "telegraf";
 import type { Logger } from "../core/log.js";
 import { type IsblockedMetrics, timeUpdates } from "../core/metrics.js";
-import { StoreError } from "../store/types.js";
-import type { AnswerContext } from "./answer.js";
+import { StoreError } from "../model/store.js";
+import { pickLang, t } from "../present/i18n/index.js";
+import { escapeHtml } from "../present/text.js";
 import { BotApiTransport } from "./api-transport.js";
 import { commandMenu, MENU_LANGUAGES } from "./commands.js";
 import { aboutFeature } from "./features/about.js";
 import { acknowledge, unhandledButton } from "./features/buttons.js";
 import { channelsFeature } from "./features/channels.js";
 import { checkNowFeature } from "./features/check-now.js";
-import { BotContext, type BotDeps } from "./features/context.js";
+import { BotContext, type BotContextDeps, type BotDeps } from "./features/context.js";
 import { groupsFeature } from "./features/groups.js";
 import { inlineFeature } from "./features/inline.js";
 import { locale } from "./features/locale.js";
@@ -22,9 +23,7 @@ import { reportFeature } from "./features/report.js";
 import { sendHtml } from "./features/send.js";
 import { settingsFeature } from "./features/settings.js";
 import { subscriptionsFeature } from "./features/subscriptions.js";
-import { pickLang, t } from "./i18n/index.js";
-import { INLINE_RATE, MESSAGE_RATE } from "./rate-limit.js";
-import { escapeHtml } from "./render.js";
+import { INLINE_RATE, MESSAGE_RATE } from "./person-limiter.js";
 
 export type { BotContext };
 
@@ -32,7 +31,7 @@ export interface TelegramBotOptions {
   token: string;
   apiRoot?: string;
   /** Knowledge base, store and DEFAULT_COUNTRY. */
-  context: AnswerContext;
+  context: BotContextDeps;
   log: Logger;
   /** Epoch milliseconds, for reports and rate limits; tests pass their own clock. */
   now?: () => number;

@@ -9,11 +9,12 @@ import { Outbox } from "../ingest/outbox.js";
 import { fetchRegistration, type Registration } from "../ingest/push.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { loadKnowledgeBase } from "../kb/load.js";
+import { DEFAULT_TIMEOUTS } from "../model/measurement.js";
+import { loadVantagesFile, NO_COUNTRY, type VantagePlan, withCountryCanaries } from "../pipeline/vantages.js";
+import { measurerOn } from "../probes/endpoint.js";
 import { realNetwork } from "../probes/network.js";
-import { DEFAULT_TIMEOUTS } from "../probes/types.js";
-import { loadVantagesFile, NO_COUNTRY, type VantagePlan, withCountryCanaries } from "../probes/vantages.js";
 import { startScheduler } from "../scheduler/scheduler.js";
-import { type Io, UsageError } from "./main.js";
+import { type Io, UsageError } from "./io.js";
 import { concurrencyOption, servicesOption } from "./options.js";
 
 /**
@@ -60,7 +61,7 @@ export async function runAgent(args: string[], _io: Io): Promise<number> {
   const agent = createAgent({
     kb,
     plan,
-    network: realNetwork,
+    measure: measurerOn(realNetwork),
     outbox,
     target,
     log,

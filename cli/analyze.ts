@@ -3,10 +3,10 @@ import { parseArgs } from "node:util";
 import { analyzeContextFor } from "../analysis/judge.js";
 import { analyzeDocument } from "../analysis/ooni/read.js";
 import { unknownResult } from "../analysis/ooni/result.js";
-import type { FileAnalysis } from "../analysis/types.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { loadKnowledgeBase } from "../kb/load.js";
-import { type Io, UsageError } from "./main.js";
+import type { FileAnalysis } from "../model/status.js";
+import { type Io, UsageError } from "./io.js";
 
 // `isblocked analyze FILE... [--json]`: verdicts for measurement files, ours or OONI's. The files are read
 // here; the analysis itself is pure (analysis/). A file that cannot be read or parsed gets status

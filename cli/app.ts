@@ -1,12 +1,15 @@
 import { type Config, ConfigError, loadConfig, secretsOf } from "../core/config.js";
 import { createLogger, type Logger } from "../core/log.js";
 import { createMetrics, type IsblockedMetrics } from "../core/metrics.js";
-import { type AgentRegistry, loadAgentsFile } from "../ingest/agents.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { loadKnowledgeBase } from "../kb/load.js";
+import type { Store } from "../model/store.js";
 import { type ClosableOoniSource, createOoniSource } from "../ooni/source.js";
+import { type AgentRegistry, loadAgentsFile } from "../pipeline/agents.js";
+import type { MeasureEndpoint } from "../pipeline/measure.js";
+import { measurerOn } from "../probes/endpoint.js";
+import { realNetwork } from "../probes/network.js";
 import { openStore, parseStoreUrl } from "../store/open.js";
-import type { Store } from "../store/types.js";
 
 /** What every command needs, validated in this order: config, knowledge base, then the store. */
 export interface App {
@@ -20,6 +23,8 @@ export interface App {
   ooni: ClosableOoniSource;
   /** Remote agents registered in AGENTS_FILE; undefined: no ingest endpoint, no remote vantages. */
   agents: AgentRegistry | undefined;
+  /** How this host measures an endpoint: the probes on the real network. */
+  measure: MeasureEndpoint;
 }
 
 export async function openApp(env: NodeJS.ProcessEnv = process.env): Promise<App> {
@@ -45,6 +50,15 @@ export async function openApp(env: NodeJS.ProcessEnv = process.env): Promise<App
       { variable: "PROBE_SERVICES", message: `${unknownServices.join(", ")} not in the knowledge base` },
     ]);
   }
+  const unknownOoni = (config.ooniCountries ?? []).filter((code) => kb.country(code)?.role !== "censoring");
+  if (unknownOoni.length > 0) {
+    throw new ConfigError([
+      {
+        variable: "OONI_COUNTRIES",
+        message: `${unknownOoni.join(", ")} not a censoring country of the knowledge base`,
+      },
+    ]);
+  }
   const store = await openStore(config.storeUrl, {
     ...(config.storeNamespace ? { namespace: config.storeNamespace } : {}),
     // Connection trouble outside any call (Redis going away, coming back); calls themselves reject.
@@ -52,5 +66,5 @@ export async function openApp(env: NodeJS.ProcessEnv = process.env): Promise<App
     onRecover: () => log.info("store available again", { store: parseStoreUrl(config.storeUrl).kind }),
   });
   const ooni = createOoniSource({ baseUrl: config.ooniApiUrl, ttlMs: config.ooniCacheMs, store, log, kb });
-  return { config, log, kb, store, metrics: createMetrics(), ooni, agents };
+  return { config, log, kb, store, metrics: createMetrics(), ooni, agents, measure: measurerOn(realNetwork) };
 }

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { ask, askJson } from "../bot/ask.js";
-import { pickLang } from "../bot/i18n/index.js";
+import { pickLang } from "../present/i18n/index.js";
 import { openApp } from "./app.js";
-import { type Io, UsageError } from "./main.js";
+import { type Io, UsageError } from "./io.js";
 import { countryOption } from "./options.js";
 
 const LANG_FLAG = /^(en|zh|zh-hans|zh-hant|zh-cn|zh-tw|ru|fa)$/i;

@@ -3,8 +3,8 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../core/config.js";
 import { BackupError, backupStore, restoreStore } from "../store/backup.js";
 import { redactPassword } from "../store/kv/redis-url.js";
-import type { Io } from "./main.js";
-import { UsageError } from "./main.js";
+import type { Io } from "./io.js";
+import { UsageError } from "./io.js";
 
 // `isblocked backup FILE` and `isblocked restore FILE [--force]` on the store STORE_URL names; how each
 // backend is copied is store/backup.ts's. A backup may be taken while the bot runs; a restore wants it

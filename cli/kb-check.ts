@@ -2,7 +2,7 @@ import { basename, resolve } from "node:path";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { defaultKbDir, loadKnowledgeBase } from "../kb/load.js";
 import { type CountryCoverage, completenessProblems, coverageOf, KbError } from "../kb/validate.js";
-import type { Io } from "./main.js";
+import type { Io } from "./io.js";
 
 /**
  * Loads the knowledge base as `start` does, then checks what only matters to its editors: a legal
@@ -16,7 +16,7 @@ export function runKbCheck(io: Io, options: { json: boolean; dir?: string }): nu
     kb = loadKnowledgeBase(dir);
   } catch (error) {
     if (!(error instanceof KbError) || !options.json) throw error;
-    io.out(`${JSON.stringify({ ok: false, problems: error.problems })}\n`);
+    io.out(`${JSON.stringify({ ok: false, problems: error.kbProblems })}\n`);
     return 1;
   }
   const counts = {

@@ -1,16 +1,12 @@
 import { parseArgs } from "node:util";
-import { ConfigError } from "../core/config.js";
+import { describeProblem, IsblockedError } from "../core/errors.js";
 import { redact } from "../core/log.js";
-import { AgentsFileError } from "../ingest/agents.js";
-import { OutboxError } from "../ingest/outbox.js";
-import { KbError } from "../kb/validate.js";
-import { VantagesFileError } from "../probes/vantages.js";
-import { StoreError, StoreUrlError } from "../store/types.js";
+import { type Io, UsageError } from "./io.js";
 
 export const USAGE = `isblocked: is a service blocked in a country? Answers with evidence.
 
 Usage:
-  isblocked start                      probe scheduler, status engine and the bot: Telegram when
+  isblocked start                      probe and OONI cycles, status engine and the bot: Telegram when
                                        BOT_TOKEN is set, otherwise a console chat on this terminal
   isblocked ask "<question>" [--country CC] [--lang en|zh|zh-Hant|ru|fa] [--json]
                                        the bot's answer from the current store and knowledge base;
@@ -35,23 +31,17 @@ Usage:
   isblocked help                       this text
 
 Environment: BOT_TOKEN, TELEGRAM_API_ROOT, WEBHOOK_URL, WEBHOOK_SECRET, STORE_URL, DEFAULT_COUNTRY,
-HOST_COUNTRY, PROBE_SCHEDULE, WEB_PORT, LOG_LEVEL, AGENTS_FILE (see README.md).
+HOST_COUNTRY, PROBE_SCHEDULE, WEB_PORT, LOG_LEVEL, AGENTS_FILE, OONI_API_URL, OONI_SCHEDULE,
+OONI_COUNTRIES (see README.md).
 `;
-
-/** A mistake in how the command was called: printed with the usage, exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
 
 const defaultIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
+
+/** What follows a usage error: where the whole usage is. */
+const USAGE_HINT = "See: isblocked help";
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -107,42 +97,26 @@ function secretsFromEnv(): string[] {
   return [BOT_TOKEN, WEBHOOK_SECRET, AGENT_KEY].filter((s): s is string => Boolean(s));
 }
 
+/**
+ * Any failure, reported the same way: an IsblockedError as its headline and its problems, each named where
+ * it is, with its exit code; a mistake in the arguments as one line and a hint; anything else (a bug) with
+ * its stack.
+ */
 function reportFailure(error: unknown, io: Io): number {
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-    io.err(`isblocked: ${(error as Error).message}\n\n${USAGE}`);
+  if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    io.err(`isblocked: ${(error as Error).message}\n${USAGE_HINT}\n`);
     return 2;
   }
-  if (error instanceof ConfigError) {
-    io.err(
-      `isblocked: invalid configuration\n${error.problems.map((p) => `  ${p.variable} ${p.message}`).join("\n")}\n`,
-    );
-    return 1;
-  }
-  if (error instanceof KbError) {
-    io.err(
-      `isblocked: the knowledge base is invalid\n${error.problems.map((p) => `  ${p.code} ${p.file}: ${p.message}`).join("\n")}\n`,
-    );
-    return 1;
-  }
-  if (error instanceof AgentsFileError) {
-    io.err(
-      `isblocked: invalid agents file ${error.file}\n${error.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}\n`,
-    );
-    return 1;
-  }
-  if (error instanceof OutboxError) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-    io.err(`isblocked: ${error.message}${cause}\n`);
-    return 1;
-  }
-  if (error instanceof VantagesFileError) {
-    io.err(`isblocked: invalid vantages file: ${error.message}\n`);
-    return 1;
-  }
-  if (error instanceof StoreUrlError || error instanceof StoreError) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-    io.err(`isblocked: ${error.message}${cause}\n`);
-    return 1;
+  if (error instanceof IsblockedError) {
+    const cause =
+      error.problems.length === 0 && error.cause instanceof Error ? ` (${error.cause.message})` : "";
+    const lines = [
+      `isblocked: ${error.headline}${cause}`,
+      ...error.problems.map((p) => `  ${describeProblem(p)}`),
+    ];
+    if (error.exitCode === 2) lines.push(USAGE_HINT);
+    io.err(`${lines.join("\n")}\n`);
+    return error.exitCode;
   }
   io.err(
     `isblocked: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

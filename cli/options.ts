@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import { UsageError } from "./main.js";
+import { UsageError } from "./io.js";
 
 /** `--country CC`, upper-cased and checked against the knowledge base; undefined when not given. */
 export function countryOption(kb: KnowledgeBase, value: string | undefined): string | undefined {

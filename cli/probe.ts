@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
+import { DEFAULT_CONCURRENCY, measuringPlan, runFullCycle } from "../pipeline/cycle.js";
 import { openApp } from "./app.js";
-import { DEFAULT_CONCURRENCY, measuringPlan, runFullCycle } from "./cycle.js";
-import { type Io, UsageError } from "./main.js";
+import { type Io, UsageError } from "./io.js";
 import { concurrencyOption, countryOption, servicesOption } from "./options.js";
 
 export async function runProbe(args: string[], io: Io): Promise<number> {

@@ -3,15 +3,20 @@ import { createJudge } from "../analysis/judge.js";
 import type { AlertDispatcher } from "../bot/alerts/dispatcher.js";
 import type { InFlight } from "../bot/telegram.js";
 import { ConfigError } from "../core/config.js";
-import type { createRemoteProvider } from "../ingest/remote.js";
+import { PUBLIC_WEB } from "../core/ssrf.js";
+import { createOnDemandChecks } from "../pipeline/check-now.js";
+import { measuringPlan, runFullCycle } from "../pipeline/cycle.js";
+import type { createRemoteProvider } from "../pipeline/remote.js";
+import { measurerOn } from "../probes/endpoint.js";
+import { guardNetwork } from "../probes/guarded-network.js";
 import { realNetwork } from "../probes/network.js";
-import { createOnDemandChecks } from "../probes/on-demand.js";
 import { storeRunCoordinator } from "../scheduler/run-coordinator.js";
 import { type Scheduler, startScheduler } from "../scheduler/scheduler.js";
+import { nodeHandlerRoutes } from "../web/node-handler.js";
 import { createWebServer } from "../web/server.js";
 import { openApp } from "./app.js";
-import { measuringPlan, runFullCycle } from "./cycle.js";
-import type { Io } from "./main.js";
+import type { Io } from "./io.js";
+import { startOoniCycle } from "./ooni-cycle.js";
 
 /** How long in-flight updates may take to finish after a stop is requested. */
 const DRAIN_MS = 7_000;
@@ -41,8 +46,12 @@ export async function runStart(_io: Io): Promise<number> {
     store,
     plan,
     judge: createJudge(kb),
-    network: realNetwork,
-    onRefusal: (refusal) => log.info("on-demand destination refused", { reason: refusal.refusal }),
+    measure: measurerOn(
+      guardNetwork(realNetwork, {
+        policy: PUBLIC_WEB,
+        onRefusal: (refusal) => log.info("on-demand destination refused", { reason: refusal.refusal }),
+      }),
+    ),
   });
   const context = { kb, store, defaultCountry: config.defaultCountry, ooni: app.ooni, onDemand };
   log.info("starting", {
@@ -51,6 +60,7 @@ export async function runStart(_io: Io): Promise<number> {
     services: kb.services.length,
     vantages: plan.vantages.map((v) => v.id),
     schedule: config.probeSchedule,
+    ooniSchedule: config.ooniSchedule,
     mode: config.botToken ? (config.webhookUrl ? "telegram-webhook" : "telegram-polling") : "console",
   });
 
@@ -61,12 +71,16 @@ export async function runStart(_io: Io): Promise<number> {
   // Like the bot's modules below, loaded only when used: what `start` loads is most of its start-up time.
   let remote: ReturnType<typeof createRemoteProvider> | undefined;
   if (app.agents) {
-    const [{ createRemoteProvider: createRemote }, { ingestMount }] = await Promise.all([
-      import("../ingest/remote.js"),
-      import("../web/routes/ingest.js"),
+    const [{ createRemoteProvider: createRemote }, { INGEST_PATH, ingestRoutes }] = await Promise.all([
+      import("../pipeline/remote.js"),
+      import("../ingest/http.js"),
     ]);
     remote = createRemote({ store, agents: app.agents, online: createJudge(kb).online });
-    web.mount(ingestMount({ store, agents: app.agents, metrics, log }));
+    web.mount({
+      path: INGEST_PATH,
+      route: "ingest",
+      app: ingestRoutes({ store, agents: app.agents, metrics, log }),
+    });
   }
   try {
     const port = await web.listen(config.webPort);
@@ -98,7 +112,9 @@ export async function runStart(_io: Io): Promise<number> {
   const probes = plan.vantages.some((v) => v.role === "probe") || app.agents !== undefined;
   if (!probes && config.probeSchedule !== "off") {
     log.info(
-      "no probe vantage in any country: no probe cycles; answers give the knowledge base's last known status (set HOST_COUNTRY, VANTAGES_FILE or AGENTS_FILE to measure)",
+      config.ooniSchedule === "off"
+        ? "no probe vantage in any country: no probe cycles; answers give the knowledge base's last known status (set HOST_COUNTRY, VANTAGES_FILE or AGENTS_FILE to measure)"
+        : "no probe vantage in any country: no probe cycles; statuses come from OONI's public measurements, elsewhere from the knowledge base's last known status (set HOST_COUNTRY, VANTAGES_FILE or AGENTS_FILE to measure)",
     );
   }
   const scheduler: Scheduler | undefined =
@@ -121,6 +137,9 @@ export async function runStart(_io: Io): Promise<number> {
           },
         });
 
+  // OONI's volunteers as vantages in every watched country: statuses without a vantage of our own there.
+  const ooniCycle = startOoniCycle(app, { onChange: () => alerts?.kick() });
+
   let bot: (Telegraf & { inFlight: InFlight }) | undefined;
   let finished: Promise<string>;
   if (config.botToken) {
@@ -141,6 +160,8 @@ export async function runStart(_io: Io): Promise<number> {
       kb,
       config,
       log,
+      // Sent, failed, throttled, the queue's depth and the lease, at /metrics.
+      metrics,
       telegram: telegrafSender(telegramBot.telegram),
       // Replicas sharing Redis: one dispatcher works at a time. A single process keeps no lease, so its
       // restart after a crash does not wait for the old one to expire.
@@ -166,12 +187,13 @@ export async function runStart(_io: Io): Promise<number> {
         .then(async (callback) => {
           web.mount({
             path: webhook.pathname,
+            route: "webhook",
             // Once stopping, an update is refused with 503 rather than started: Telegram sends it again
             // later, to this process restarted or to another replica.
-            handler: (req, res, next) => {
+            app: nodeHandlerRoutes((req, res, next) => {
               if (!stopping) return callback(req, res, next);
               res.writeHead(503, { "retry-after": "5" }).end();
-            },
+            }),
           });
           telegramBot.botInfo ??= await telegramBot.telegram.getMe();
           connected();
@@ -201,7 +223,7 @@ export async function runStart(_io: Io): Promise<number> {
       onError: (error) => log.error("answer failed", { error }),
     }).then((how) => {
       // Input closed with no terminal (a container, a service manager): the scheduler goes on alone.
-      if (how === "eof" && scheduler) return stopped;
+      if (how === "eof" && (scheduler || ooniCycle)) return stopped;
       return how === "exit" ? "console exit" : "console closed";
     });
   }
@@ -221,7 +243,13 @@ export async function runStart(_io: Io): Promise<number> {
   } catch {
     // Already stopped: launch failed or polling ended.
   }
-  await Promise.all([bot?.inFlight.drained(DRAIN_MS), scheduler?.stop(), alerts?.stop()]);
+  ooniCycle?.close();
+  await Promise.all([
+    bot?.inFlight.drained(DRAIN_MS),
+    scheduler?.stop(),
+    ooniCycle?.scheduler.stop(),
+    alerts?.stop(),
+  ]);
   // Closed after the drain, so a webhook request whose update was handled gets its 200 and Telegram does
   // not deliver it again.
   await web.close();

@@ -1,5 +1,6 @@
 import cron from "node-cron";
 import { z } from "zod";
+import { IsblockedError } from "./errors.js";
 import { LOG_LEVELS, type LogLevel } from "./log.js";
 
 // Configuration is data validated once at start-up; a bad value stops start-up with a message that names
@@ -21,7 +22,7 @@ export interface Config {
   hostCountry: string | undefined;
   /** A cron expression, or `off`. */
   probeSchedule: string;
-  /** Consecutive consistent cycles that confirm a status change (DESIGN.md rule 6). */
+  /** Consecutive consistent cycles that confirm a status change (docs/design.md rule 6). */
   statusThreshold: number;
   /** Where probes run from; this host alone (a control, or a probe of HOST_COUNTRY) when unset. */
   vantagesFile: string | undefined;
@@ -43,20 +44,41 @@ export interface Config {
   ooniApiUrl: string | undefined;
   /** How long an OONI summary is reused before OONI is asked again. */
   ooniCacheMs: number;
-  /** The registered remote agents (ingest/agents.ts); no ingest endpoint when unset. */
+  /** The OONI cycle's cron expression (ooni/README.md, "The feed"), or `off`. */
+  ooniSchedule: string;
+  /** Countries the OONI cycle watches; the knowledge base's default (ooni/plan.ts) when unset. */
+  ooniCountries: string[] | undefined;
+  /** Requests one OONI cycle may make, listings included. */
+  ooniBudget: number;
+  /** Requests a minute the OONI cycle sends at most: its budget spread over the hour, not a burst. */
+  ooniRatePerMinute: number;
+  /** The registered remote agents (pipeline/agents.ts); no ingest endpoint when unset. */
   agentsFile: string | undefined;
 }
 
 export const DEFAULT_STORE_URL = "sqlite://./data/isblocked.sqlite";
 export const DEFAULT_OONI_API_URL = "https://api.ooni.io";
+/** Hourly, at minute 17: away from the top of the hour, when every other cron job calls OONI. */
+export const DEFAULT_OONI_SCHEDULE = "17 * * * *";
+/**
+ * Requests per OONI cycle, and how fast they go: 1,500 at 30 a minute is fifty minutes of each hour,
+ * enough to list each watched country's tests and read one measurement of every watched pair (23
+ * countries × 48 services by default: 1,219 requests), so the board fills in one cycle. OONI meters each
+ * address by the server time its requests cost (ooni/backend's rate-limit quotas: about 4,000 s a day); a
+ * stored measurement costs little, a listing more. An operator who shares an address, or sees 429s in
+ * the log, lowers OONI_BUDGET (ooni/README.md).
+ */
+export const DEFAULT_OONI_BUDGET = 1_500;
+export const DEFAULT_OONI_RATE = 30;
 
-export class ConfigError extends Error {
+/** A bad configuration: each problem names its variable (`where`). */
+export class ConfigError extends IsblockedError {
   override name = "ConfigError";
-  constructor(
-    readonly problems: { variable: string; message: string }[],
-    options?: ErrorOptions,
-  ) {
-    super(problems.map((p) => `${p.variable}: ${p.message}`).join("\n"), options);
+  constructor(problems: { variable: string; message: string }[], options?: ErrorOptions) {
+    super("invalid configuration", {
+      ...options,
+      problems: problems.map((p) => ({ where: p.variable, message: p.message })),
+    });
   }
 }
 
@@ -133,7 +155,7 @@ const env = z.object({
     .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, "must be knowledge-base service ids separated by commas")
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
-  // Alert delivery rates (bot/alerts/rate-limiter.ts): Telegram's documented limits are the defaults.
+  // Alert delivery rates (bot/alerts/send-pacer.ts): Telegram's documented limits are the defaults.
   ALERT_RATE_GLOBAL: wholeNumber("messages a second", 1, MAX_PAID_BROADCAST_RATE).optional(),
   ALERT_RATE_PRIVATE: wholeNumber("messages a second", 1, 30).default(1),
   ALERT_RATE_GROUP: wholeNumber("messages a minute", 1, 20).default(20),
@@ -152,6 +174,20 @@ const env = z.object({
       message: "must be an http:// or https:// URL, or off",
     }),
   OONI_CACHE_MINUTES: wholeNumber("minutes", 1, 1440).default(60),
+  // OONI as a vantage (ooni/feed.ts): an hourly cycle, at a minute of its own rather than on the hour.
+  OONI_SCHEDULE: z
+    .string()
+    .default(DEFAULT_OONI_SCHEDULE)
+    .refine((v) => v === "off" || cron.validate(v), { message: "must be a cron expression or off" }),
+  OONI_COUNTRIES: z
+    .string()
+    .transform((v) => v.toUpperCase().replace(/\s+/g, ""))
+    .refine((v) => /^[A-Z]{2}(,[A-Z]{2})*$/.test(v), {
+      message: "must be ISO 3166-1 alpha-2 codes separated by commas, such as CN,IR,RU",
+    })
+    .optional(),
+  OONI_BUDGET: wholeNumber("requests", 1, 100_000).default(DEFAULT_OONI_BUDGET),
+  OONI_RATE: wholeNumber("requests a minute", 1, 6_000).default(DEFAULT_OONI_RATE),
   AGENTS_FILE: z.string().optional(),
 });
 
@@ -214,13 +250,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     digestHour: e.DIGEST_HOUR,
     ooniApiUrl: e.OONI_API_URL === "off" ? undefined : e.OONI_API_URL,
     ooniCacheMs: e.OONI_CACHE_MINUTES * 60_000,
+    ooniSchedule: e.OONI_API_URL === "off" ? "off" : e.OONI_SCHEDULE,
+    ooniCountries: e.OONI_COUNTRIES?.split(","),
+    ooniBudget: e.OONI_BUDGET,
+    ooniRatePerMinute: e.OONI_RATE,
     agentsFile: e.AGENTS_FILE,
   };
 }
 
 /**
  * Everything that must be redacted from logs. `loaded`: secrets read after the config, from files it
- * names: the agents' keys (ingest/agents.ts).
+ * names: the agents' keys (pipeline/agents.ts).
  */
 export function secretsOf(config: Config, loaded: readonly string[] = []): string[] {
   return [config.botToken, config.webhookSecret, storePassword(config.storeUrl), ...loaded].filter(

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseEnv, sharedAgentEnv } from "../core/config.js";
 import type { LogLevel } from "../core/log.js";
-import { MIN_KEY_LENGTH } from "./agents.js";
+import { MIN_KEY_LENGTH } from "../pipeline/agents.js";
 
 // `isblocked agent`'s own configuration, from the environment, validated before anything runs: a bad
 // value is a ConfigError naming the variable, as for `isblocked start`. AGENT_KEY is never echoed.

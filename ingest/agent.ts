@@ -2,9 +2,8 @@ import { createJudge } from "../analysis/judge.js";
 import type { Logger } from "../core/log.js";
 import { MAX_TIMER_MS } from "../core/timers.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import { measureVantages } from "../probes/cycle.js";
-import type { Network } from "../probes/network.js";
-import type { VantagePlan } from "../probes/vantages.js";
+import { type MeasureEndpoint, measureVantages } from "../pipeline/measure.js";
+import type { VantagePlan } from "../pipeline/vantages.js";
 import type { Outbox } from "./outbox.js";
 import { backoffMs, type FlushReport, flushOutbox, type PushTarget } from "./push.js";
 
@@ -16,7 +15,8 @@ export interface AgentOptions {
   kb: KnowledgeBase;
   /** One vantage: where this agent is. The bot knows it by the agent's registration. */
   plan: VantagePlan;
-  network: Network;
+  /** How an endpoint is measured here: the probes on the real network, bound by cli/agent.ts. */
+  measure: MeasureEndpoint;
   outbox: Outbox;
   target: PushTarget;
   log: Logger;
@@ -73,7 +73,7 @@ export function createAgent(options: AgentOptions): Agent {
         kb,
         plan,
         judge,
-        network: options.network,
+        measure: options.measure,
         concurrency: options.concurrency ?? DEFAULT_AGENT_CONCURRENCY,
         now,
         ...(options.services ? { services: options.services } : {}),

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
 import type { Logger } from "../core/log.js";
 import type { INGEST_OUTCOMES, IsblockedMetrics } from "../core/metrics.js";
-import type { Measurement } from "../probes/types.js";
-import type { Store } from "../store/types.js";
-import { type AgentRegistry, type RegisteredAgent, vantageOf } from "./agents.js";
+import type { Measurement } from "../model/measurement.js";
+import type { Store } from "../model/store.js";
+import { type AgentRegistry, type RegisteredAgent, vantageOf } from "../pipeline/agents.js";
 import { parseIngestBody } from "./schema.js";
 import { checkSignature, HEADERS, parseTimestamp, WINDOW_S } from "./signature.js";
 
-// POST /api/v1/ingest without the socket: headers and the raw body in, a status and a JSON value out.
+// POST /api/v1/ingest without the socket: headers and the raw body in, a status and a JSON value out
+// (ingest/http.ts serves it over HTTP).
 // Every check that needs no state runs first (agent, window, signature, body), so that a forged,
 // expired or unknown-key request is rejected before the store is touched at all; then the replay claim,
 // then the measurements and the heartbeat. Failures are answers, never exceptions.
@@ -23,9 +23,12 @@ export const REPLAY_TTL_MS = 2 * WINDOW_S * 1000 + 60_000;
 
 export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 
+/** Request headers by lower-case name, as node and Hono give them. */
+export type IngestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
 export interface IngestRequest {
   method: string;
-  headers: IncomingHttpHeaders;
+  headers: IngestHeaders;
   body: Buffer;
   /** The body was longer than MAX_BODY_BYTES and reading it stopped there. */
   tooLarge?: boolean;
@@ -53,7 +56,7 @@ const reject = (status: number, outcome: IngestOutcome, error: string, message: 
 
 const UNAUTHORIZED = (message: string) => reject(401, "unauthorized", "unauthorized", message);
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+function header(headers: IngestHeaders, name: string): string | undefined {
   const value = headers[name];
   return typeof value === "string" ? value : undefined;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Measurement } from "../probes/types.js";
+import { IsblockedError } from "../core/errors.js";
+import type { Measurement } from "../model/measurement.js";
 
 // The agent's outbox: one file per measured batch, written to a temporary name and renamed into place, so
 // a batch is either whole or absent whatever moment the process dies. Names start with the creation
@@ -18,7 +19,7 @@ export interface Batch {
 const SUFFIX = ".batch.json";
 const PARTIAL = ".partial";
 
-export class OutboxError extends Error {
+export class OutboxError extends IsblockedError {
   override name = "OutboxError";
 }
 

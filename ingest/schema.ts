@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Measurement } from "../probes/types.js";
+import type { Measurement } from "../model/measurement.js";
 
 // The body of POST /api/v1/ingest, checked before anything is stored: ingested measurements go through
-// the same analyzer as the bot's own, so each must have the shape probes/types.ts describes. Strings and
+// the same analyzer as the bot's own, so each must have the shape model/measurement.ts describes. Strings and
 // lists are bounded so that one accepted body cannot grow the store beyond the body limit's order.
 
 const text = (max: number) => z.string().max(max);

@@ -1,3 +1,4 @@
+import { IsblockedError } from "../core/errors.js";
 import type { AliasTarget, KnowledgeBase } from "./knowledge-base.js";
 import type { Service } from "./schema.js";
 import { LANGS } from "./schema.js";
@@ -9,13 +10,17 @@ export interface KbProblem {
   message: string;
 }
 
-export class KbError extends Error {
+/** An invalid knowledge base: every problem found, each with its code and file (`kbProblems` as loaded). */
+export class KbError extends IsblockedError {
   override name = "KbError";
   constructor(
-    readonly problems: KbProblem[],
+    readonly kbProblems: KbProblem[],
     options?: ErrorOptions,
   ) {
-    super(problems.map((p) => `${p.code} ${p.file}: ${p.message}`).join("\n"), options);
+    super("the knowledge base is invalid", {
+      ...options,
+      problems: kbProblems.map((p) => ({ where: p.file, message: p.message, code: p.code })),
+    });
   }
 }
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { deadline } from "../core/deadline.js";
-import { type RateLimiter, retryAfterMs } from "./rate-limiter.js";
-import type { OoniUnavailable } from "./types.js";
+import { IsblockedError } from "../core/errors.js";
+import type { OoniUnavailable } from "../model/ooni.js";
+import { type RateLimiter, retryAfterMs } from "./request-budget.js";
 
 // The three endpoints of OONI's API this project reads (ooni/README.md), each answer checked against the
 // documented shape. Every failure is an OoniApiError with the reason a user may be told: unreachable
@@ -9,15 +10,18 @@ import type { OoniUnavailable } from "./types.js";
 
 export type FailureReason = Exclude<OoniUnavailable["reason"], "disabled">;
 
-export class OoniApiError extends Error {
+export class OoniApiError extends IsblockedError {
   override name = "OoniApiError";
   constructor(
     readonly reason: FailureReason,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { pausedUntil?: number },
   ) {
     super(message, options);
+    this.pausedUntil = options?.pausedUntil;
   }
+  /** For `rate-limited`: epoch milliseconds until which OONI asked for no requests. */
+  readonly pausedUntil: number | undefined;
 }
 
 const count = z.number().int().nonnegative();
@@ -40,6 +44,8 @@ const listedMeasurement = z.object({
   measurement_start_time: z.string().min(1),
   test_name: z.string().optional(),
   input: z.string().nullish(),
+  /** `AS4134` in the listing (a number in measurement_meta). */
+  probe_asn: z.union([z.string(), z.number()]).optional(),
 });
 export type ListedMeasurement = z.infer<typeof listedMeasurement>;
 const listAnswer = z.object({ results: z.array(listedMeasurement) });
@@ -62,23 +68,36 @@ export interface OoniApi {
   aggregation(
     params: Record<string, string>,
   ): Promise<{ total: AggregationCounts; topDomain: string | null }>;
-  measurements(params: Record<string, string>): Promise<ListedMeasurement[]>;
+  /** `signal` ends this request early (a cycle's deadline) besides the API's own. */
+  measurements(params: Record<string, string>, signal?: AbortSignal): Promise<ListedMeasurement[]>;
   /** The measurement's metadata with its raw measurement (`full=true`), as OONI sent it. */
-  measurementMeta(uid: string): Promise<unknown>;
+  measurementMeta(uid: string, signal?: AbortSignal): Promise<unknown>;
 }
 
 export function createOoniApi(options: OoniApiOptions): OoniApi {
   const base = options.baseUrl.replace(/\/+$/, "");
 
-  async function getJson(path: string, params: Record<string, string>): Promise<unknown> {
+  async function getJson(
+    path: string,
+    params: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     const url = `${base}${path}?${new URLSearchParams(params)}`;
-    const allowed = await options.limiter.acquire(options.signal).catch((error: unknown) => {
-      throw new OoniApiError("unreachable", "closed while waiting for the rate limit", { cause: error });
-    });
-    if (!allowed) throw new OoniApiError("rate-limited", "paused after OONI answered 429");
+    const waiting = deadline(null, options.signal, signal);
+    const allowed = await options.limiter
+      .acquire(waiting.signal)
+      .finally(() => waiting.dispose())
+      .catch((error: unknown) => {
+        throw new OoniApiError("unreachable", "closed while waiting for the rate limit", { cause: error });
+      });
+    if (!allowed) {
+      throw new OoniApiError("rate-limited", "paused after OONI answered 429", {
+        pausedUntil: options.limiter.pausedUntil(),
+      });
+    }
     let response: Response;
     let text: string;
-    const limit = deadline(options.timeoutMs, options.signal);
+    const limit = deadline(options.timeoutMs, options.signal, signal);
     try {
       response = await options.fetch(url, { signal: limit.signal, headers: { accept: "application/json" } });
       text = await response.text();
@@ -90,7 +109,7 @@ export function createOoniApi(options: OoniApiOptions): OoniApi {
     if (response.status === 429) {
       const until = retryAfterMs(response.headers.get("retry-after"), options.now(), DEFAULT_PAUSE_MS);
       options.limiter.pauseUntil(until);
-      throw new OoniApiError("rate-limited", `GET ${path}: HTTP 429`);
+      throw new OoniApiError("rate-limited", `GET ${path}: HTTP 429`, { pausedUntil: until });
     }
     if (response.status >= 500) throw new OoniApiError("unreachable", `GET ${path}: HTTP ${response.status}`);
     if (response.status !== 200)
@@ -126,12 +145,12 @@ export function createOoniApi(options: OoniApiOptions): OoniApi {
       }
       return { total, topDomain: top?.domain ?? null };
     },
-    async measurements(params) {
+    async measurements(params, signal) {
       const path = "/api/v1/measurements";
-      return shaped(listAnswer, path, await getJson(path, params)).results;
+      return shaped(listAnswer, path, await getJson(path, params, signal)).results;
     },
-    async measurementMeta(uid) {
-      return getJson("/api/v1/measurement_meta", { measurement_uid: uid, full: "true" });
+    async measurementMeta(uid, signal) {
+      return getJson("/api/v1/measurement_meta", { measurement_uid: uid, full: "true" }, signal);
     },
   };
 }

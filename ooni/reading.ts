@@ -1,4 +1,4 @@
-import type { FeatureStatus, FileAnalysis, Mechanism, ServiceStatusValue } from "../analysis/types.js";
+import type { FeatureStatus, FileAnalysis, Mechanism, ServiceStatusValue } from "../model/status.js";
 
 // Several of OONI's raw measurements, each judged by our analyzer, as one reading. Measurements our rules
 // cannot decide (unknown) are left out; among the rest the most frequent status wins, a tie going to the

@@ -1,14 +1,14 @@
 import { analyzeContextFor } from "../analysis/judge.js";
 import { analyzeDocument } from "../analysis/ooni/read.js";
-import type { FileAnalysis } from "../analysis/types.js";
 import type { Logger } from "../core/log.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import type { Store } from "../store/types.js";
+import type { OoniQuery, OoniSource, OoniSummary, OoniUnavailable } from "../model/ooni.js";
+import type { FileAnalysis } from "../model/status.js";
+import type { Store } from "../model/store.js";
 import { createOoniApi, type FailureReason, isoTime, type ListedMeasurement, OoniApiError } from "./api.js";
 import { type OoniPlan, ooniPlan } from "./plan.js";
-import { createRateLimiter } from "./rate-limiter.js";
 import { readingOf } from "./reading.js";
-import type { OoniQuery, OoniSource, OoniSummary, OoniUnavailable } from "./types.js";
+import { createRateLimiter } from "./request-budget.js";
 
 // OONI's public measurements of one (country, service or domain), summarised and judged by our own
 // analyzer (ooni/README.md): a cached summary while it is fresh, else aggregation → listing → the newest

@@ -1,3 +1,7 @@
+import { LAST_KNOWN_AFTER_MS, newestMeasurement } from "../analysis/readings.js";
+import type { KnowledgeBase } from "../kb/knowledge-base.js";
+import type { KbEvent } from "../kb/schema.js";
+import type { NetworkStatus, SourceSummary } from "../model/readings.js";
 import type {
   FeatureStatus,
   Mechanism,
@@ -7,9 +11,7 @@ import type {
   StatusMethod,
   Target,
   VantageStatus,
-} from "../analysis/types.js";
-import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import type { KbEvent } from "../kb/schema.js";
+} from "../model/status.js";
 
 // The one read model: what people are told about a service in a country, whoever asks (the bot, the
 // console, `ask --json`, the board, the service page, the API). A confirmed measurement when there is one
@@ -47,7 +49,18 @@ export interface StatusView {
   undecidedAt: string | null;
   /** What each vantage saw, for the service page; measured statuses only. */
   evidence: string[];
+  /** Who measured it (our probes, agents, OONI's volunteers), each with its own status; measured only. */
+  sources: SourceSummary[];
+  /** Per network where networks are known ("blocked on China Telecom, works on China Mobile"). */
+  networks: NetworkStatus[];
+  /** The newest measurement the status rests on; null unless measured. */
+  measuredAt: string | null;
+  /** That measurement is older than LAST_KNOWN_AFTER_MS: told as the last known status, not the present. */
+  stale: boolean;
 }
+
+/** The status without its target: what an answer or a related service carries. */
+export type KnownStatus = Omit<StatusView, "service" | "country">;
 
 /** Nothing measured and no history: an honest unknown. */
 export const nothingKnown = (target: Target): StatusView => ({
@@ -65,6 +78,10 @@ export const nothingKnown = (target: Target): StatusView => ({
   event: null,
   undecidedAt: null,
   evidence: [],
+  sources: [],
+  networks: [],
+  measuredAt: null,
+  stale: false,
 });
 
 /**
@@ -82,11 +99,26 @@ function runStart(events: readonly KbEvent[]): KbEvent | undefined {
   return start;
 }
 
-/** What people are told about `target`, from its confirmed status (if any) and the knowledge base. */
+/** What a measured status says of its evidence: who measured, on which networks, and how long ago. */
+function provenance(measured: ServiceStatus, nowMs: number) {
+  const measuredAt = newestMeasurement(measured);
+  return {
+    sources: measured.sources ?? [],
+    networks: measured.networks ?? [],
+    measuredAt,
+    stale: nowMs - Date.parse(measuredAt) > LAST_KNOWN_AFTER_MS,
+  };
+}
+
+/**
+ * What people are told about `target`, from its confirmed status (if any) and the knowledge base, at
+ * `nowMs` (which decides whether a measured status is still the present or the last known one).
+ */
 export function statusView(
   kb: KnowledgeBase,
   target: Target,
   measured: ServiceStatus | undefined,
+  nowMs: number = Date.now(),
 ): StatusView {
   if (measured && measured.status !== "unknown") {
     return {
@@ -105,6 +137,7 @@ export function statusView(
       event: null,
       undecidedAt: null,
       evidence: measured.evidence ?? [],
+      ...provenance(measured, nowMs),
     };
   }
   const events = kb.eventsFor(target.service, target.country);
@@ -138,31 +171,8 @@ export function statusView(
       ...(measured.vantages ? { vantages: measured.vantages } : {}),
       method: measured.method ?? null,
       evidence: measured.evidence ?? [],
+      ...provenance(measured, nowMs),
     };
   }
   return nothingKnown(target);
-}
-
-/** The statuses of many targets in one store read: an answer needs a dozen, and each read is a round trip. */
-export async function readStatusViews(
-  kb: KnowledgeBase,
-  store: { getStatuses(targets: readonly Target[]): Promise<(ServiceStatus | undefined)[]> },
-  targets: readonly Target[],
-): Promise<StatusView[]> {
-  if (targets.length === 0) return [];
-  const measured = await store.getStatuses(targets);
-  return targets.map((target, i) => statusView(kb, target, measured[i]));
-}
-
-/** Every service of the knowledge base in one country, in the knowledge base's order, in one read. */
-export function readCountryViews(
-  kb: KnowledgeBase,
-  store: { getStatuses(targets: readonly Target[]): Promise<(ServiceStatus | undefined)[]> },
-  country: string,
-): Promise<StatusView[]> {
-  return readStatusViews(
-    kb,
-    store,
-    kb.services.map((s) => ({ service: s.id, country })),
-  );
 }

@@ -1,3 +1,4 @@
+import { IsblockedError } from "../core/errors.js";
 // The DNS wire format (RFC 1035, AAAA from RFC 3596), just what DoH in wire format and the lab's DNS
 // server need: one question, A/AAAA/CNAME answers, response codes. Written here rather than taken
 // from a package so that DNS adds no runtime dependency.
@@ -7,7 +8,7 @@ export type RecordTypeName = keyof typeof RECORD_TYPES;
 
 export const RCODES = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 
-export class DnsWireError extends Error {
+export class DnsWireError extends IsblockedError {
   override name = "DnsWireError";
 }
 

@@ -1,7 +1,7 @@
 import { deadline } from "../core/deadline.js";
+import type { DnsQuery } from "../model/measurement.js";
 import { classifyFailure } from "./failures.js";
 import type { ProbeContext } from "./stage.js";
-import type { DnsQuery } from "./types.js";
 
 // DNS through the vantage's own resolver: a censor that forges or drops answers does it there. Each
 // query is one OONI `queries` entry, with TTLs, and its own timeout.

@@ -1,8 +1,8 @@
 import { withDeadline } from "../core/deadline.js";
+import type { DnsAnswer, DnsQuery, KnownFailure } from "../model/measurement.js";
 import { decodeMessage, encodeQuery, RCODES, RECORD_TYPES } from "./dns-wire.js";
 import { classifyFailure, ProbeFailure } from "./failures.js";
 import type { ProbeContext } from "./stage.js";
-import type { DnsAnswer, DnsQuery, KnownFailure } from "./types.js";
 
 // DNS-over-HTTPS for control lookups: what the name resolves to away from the vantage's resolver, which
 // a censor on the path cannot forge. JSON (`application/dns-json`, as dns.google and Cloudflare serve it)

@@ -1,4 +1,5 @@
-import type { Failure, KnownFailure } from "./types.js";
+import { IsblockedError } from "../core/errors.js";
+import type { Failure, KnownFailure } from "../model/measurement.js";
 
 // Every error a measurer sees becomes one string of the closed FAILURES set (OONI's names), so that the
 // analyzer reads failures as data. What we cannot name becomes `unknown_failure: <message>` with every
@@ -65,7 +66,7 @@ const BY_CODE: Record<string, KnownFailure> = {
 };
 
 /** A failure our own code raises where Node has no error: a stage deadline, a closed stream. */
-export class ProbeFailure extends Error {
+export class ProbeFailure extends IsblockedError {
   override name = "ProbeFailure";
   constructor(
     readonly failure: KnownFailure,

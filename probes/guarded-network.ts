@@ -1,6 +1,6 @@
+import { type AddressPolicy, canonicalAddress, PUBLIC_WEB, type Refusal } from "../core/ssrf.js";
 import { ProbeFailure } from "./failures.js";
 import type { DialRequest, Network } from "./network.js";
-import { type AddressPolicy, canonicalAddress, PUBLIC_WEB, type Refusal } from "./ssrf.js";
 
 // A Network for probes of targets anyone may name. Every connection goes through `dial`, which the
 // measurers call with an address DNS already answered, for the first hop and for every redirect hop

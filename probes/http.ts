@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
+import type { HttpResponseRecord, HttpTransaction } from "../model/measurement.js";
 import { classifyFailure, ProbeFailure } from "./failures.js";
 import type { Connection, HttpResponseHead } from "./network.js";
 import type { ProbeContext } from "./stage.js";
-import type { HttpResponseRecord, HttpTransaction } from "./types.js";
 
 // HTTP GET over connections the TCP and TLS measurers opened, so that every hop of a redirect chain is a
 // new target whose DNS, connect and handshake are measured (and may be censored) on their own. Each

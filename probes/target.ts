@@ -1,3 +1,4 @@
+import type { StageTimeouts, TestKeys, Vantage } from "../model/measurement.js";
 import { ipFamily } from "./address.js";
 import { answeredAddresses, measureDns } from "./dns.js";
 import { type DohOptions, measureDoh } from "./doh.js";
@@ -5,7 +6,6 @@ import type { Connection } from "./network.js";
 import type { ProbeContext } from "./stage.js";
 import { measureTcpConnect } from "./tcp.js";
 import { measureTlsHandshake } from "./tls.js";
-import type { StageTimeouts, TestKeys, Vantage } from "./types.js";
 
 // One target (host or IP, port, TLS or not) measured the way OONI's Web Connectivity does: resolve the
 // name through the vantage's resolver, connect to every answered address, handshake on every connected

@@ -1,8 +1,8 @@
 import { deadline } from "../core/deadline.js";
+import type { TcpConnect } from "../model/measurement.js";
 import { classifyFailure, ProbeFailure } from "./failures.js";
 import type { Connection } from "./network.js";
 import type { ProbeContext } from "./stage.js";
-import type { TcpConnect } from "./types.js";
 
 // A TCP connect to one address, from the vantage's source address. Refused (RST to the SYN), reset and
 // timeout (SYN unanswered) are different failures: a censor that drops and one that resets leave

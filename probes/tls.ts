@@ -1,9 +1,9 @@
 import { deadline } from "../core/deadline.js";
+import type { TlsHandshake } from "../model/measurement.js";
 import { ipFamily, joinHostPort } from "./address.js";
 import { classifyFailure } from "./failures.js";
 import type { Connection, TlsSession } from "./network.js";
 import type { ProbeContext } from "./stage.js";
-import type { TlsHandshake } from "./types.js";
 
 // A TLS handshake with SNI over a connection the TCP measurer opened. Two kinds of failure must stay
 // apart: the handshake itself broke (reset, timeout, close: `connection_reset`, `generic_timeout_error`,

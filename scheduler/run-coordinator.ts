@@ -1,5 +1,5 @@
 import type { RunCoordinator } from "node-cron";
-import type { Store } from "../store/types.js";
+import type { Store } from "../model/store.js";
 
 // Replicas sharing one store (Redis) each run the same cron schedule; node-cron asks a run coordinator
 // before every fire whether this process is the one to run that slot. Ours is a claim in the store, so

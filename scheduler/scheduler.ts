@@ -11,7 +11,7 @@ import { currentSlot, MIN_SLOT_CLAIM_MS } from "./run-coordinator.js";
 // With a run coordinator (replicas sharing a store), each slot runs on the one replica that claims it: the
 // ticks through node-cron's `distributed` option, the start cycle as the current slot under the same claim.
 
-/** The cron task's name, and so the first part of every slot's claim key. */
+/** The probe cycle's task name: the first part of every slot's claim key, so each schedule claims its own. */
 const TASK_NAME = "probe-cycle";
 /** How far back the start cycle looks for the slot it belongs to, at most. */
 const MAX_SLOT_LOOK_BACK_MS = 24 * 3_600_000;
@@ -27,6 +27,8 @@ export const DEADLINE_SHARE = 0.9;
 export const DEFAULT_DEADLINE_MS = 9 * 60_000;
 
 export interface SchedulerOptions {
+  /** The cycle's name in claims and logs; default `probe-cycle`. Two schedules on one store need two names. */
+  name?: string;
   /** A node-cron expression (5 or 6 fields), or `off`: no ticks and no cycle at start, runNow() only. */
   schedule: string;
   runCycle: (signal: AbortSignal) => Promise<void>;
@@ -70,6 +72,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     throw new RangeError(`not a cron expression: ${JSON.stringify(schedule)}`);
   }
   const { coordinator } = options;
+  const name = options.name ?? TASK_NAME;
   let missed = 0;
   let notElected = 0;
   let task: ScheduledTask | undefined;
@@ -81,7 +84,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         await runner.run("schedule");
       },
       {
-        name: TASK_NAME,
+        name,
         timezone: options.timezone ?? "UTC",
         logger: cronLogger(log),
         ...(coordinator
@@ -125,7 +128,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       const slot = startSlot(startTask, schedule);
       let elected = false;
       try {
-        elected = await coordinator.shouldRun(`${TASK_NAME}:${slot}`, MIN_SLOT_CLAIM_MS);
+        elected = await coordinator.shouldRun(`${name}:${slot}`, MIN_SLOT_CLAIM_MS);
       } catch (error) {
         log.error("start cycle skipped: no claim could be made", { slot, error });
       }

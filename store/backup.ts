@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createClient } from "@keyv/redis";
 import { KeyvSqlite } from "@keyv/sqlite";
+import { IsblockedError } from "../core/errors.js";
 import { messageOf } from "./kv/keyv-kv.js";
 import { redactPassword } from "./kv/redis.js";
 import { DEFAULT_NAMESPACE, parseStoreUrl, type StoreLocation } from "./open.js";
@@ -24,7 +25,7 @@ const INFO_TABLE = "isblocked_backup";
 const VERSION = 1;
 
 /** A backup or restore that could not be done; `cause` holds the backend's error when there is one. */
-export class BackupError extends Error {
+export class BackupError extends IsblockedError {
   override name = "BackupError";
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AtomicKv } from "./types.js";
+import type { AtomicKv } from "../model/store.js";
 
 // Claims and leases (Store.claimOnce/renewClaim/releaseClaim) and a cache with expiry, over the
 // compare-and-set every backend has: the claim is one conditional write with an expiry, so of two

@@ -1,5 +1,5 @@
 import type { StatusChange } from "../analysis/status-engine.js";
-import type { AtomicKv, ChatId, DeliveryJob, DeliveryRecord, DigestEntry } from "./types.js";
+import type { AtomicKv, ChatId, DeliveryJob, DeliveryRecord, DigestEntry } from "../model/store.js";
 
 // Alert delivery's part of the store (store/README.md, "Alert delivery"): jobs, one delivery record per
 // (job, chat), and the daily digest queues. KvStore delegates to this class.

@@ -1,20 +1,23 @@
 import type { EngineState, StatusChange, StepResult } from "../analysis/status-engine.js";
-import type { ServiceStatus, Target, TimelineEntry } from "../analysis/types.js";
-import type { Measurement } from "../probes/types.js";
+import type { Measurement } from "../model/measurement.js";
+import type { VantageReading } from "../model/readings.js";
+import type { ServiceStatus, Target, TimelineEntry } from "../model/status.js";
+import {
+  type AtomicKv,
+  type ChatId,
+  type ChatSettings,
+  type DeliveryJob,
+  type DeliveryRecord,
+  type DigestEntry,
+  type EngineUpdate,
+  type IngestResult,
+  READINGS_TTL_MS,
+  REPORT_WINDOW_MS,
+  type Store,
+} from "../model/store.js";
 import { ClaimKv } from "./claims.js";
 import { DeliveryKv } from "./deliveries.js";
 import { IngestedKv } from "./ingested.js";
-import type {
-  AtomicKv,
-  ChatId,
-  ChatSettings,
-  DeliveryJob,
-  DeliveryRecord,
-  DigestEntry,
-  EngineUpdate,
-  IngestResult,
-  Store,
-} from "./types.js";
 
 // Small buckets: every update the bot receives reads and rewrites its whole bucket, and a bucket of 1000 ids
 // took more of the bot's time per answer than answering did (npm run bench, bot latency).
@@ -41,8 +44,6 @@ interface EngineRecord {
   outbox: StatusChange[];
 }
 
-/** One person may report one target once within this window. */
-export const REPORT_WINDOW_MS = 60 * 60 * 1000;
 /** Reports older than this are dropped on the next report of the target: they are never shown. */
 const REPORT_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** At most this many reports kept per target, so a flood cannot grow one value without bound. */
@@ -72,6 +73,8 @@ const keys = {
   engine: (t: Target) => `engine:${part(t.country)}:${part(t.service)}`,
   /** Every target with an engine state, sorted: where `pendingChanges` looks for queued changes. */
   engineIndex: () => "engine-index",
+  /** Each feed's vantages' own readings of a target (model/readings.ts). */
+  readings: (t: Target) => `readings:${part(t.country)}:${part(t.service)}`,
 };
 
 /** The domain store over any AtomicKv: every read-modify-write below is one atomic `update`. */
@@ -383,6 +386,24 @@ export class KvStore implements Store {
     nowMs: number,
   ): Promise<{ ok: true } | { ok: false; retryInMs: number }> {
     return this.claims.takeQuota(key, limit, nowMs);
+  }
+
+  async updateReadings(
+    target: Target,
+    merge: (current: VantageReading[]) => VantageReading[],
+  ): Promise<VantageReading[]> {
+    const stored = await this.kv.update<VantageReading[]>(
+      keys.readings(target),
+      (current = []) => merge(current),
+      { ttlMs: READINGS_TTL_MS },
+    );
+    return stored ?? [];
+  }
+
+  async getReadings(targets: readonly Target[]): Promise<VantageReading[][]> {
+    if (targets.length === 0) return [];
+    const found = await this.kv.getMany<VantageReading[]>(targets.map((t) => keys.readings(t)));
+    return found.map((readings) => readings ?? []);
   }
 
   getCached<T>(key: string): Promise<T | undefined> {

@@ -1,5 +1,6 @@
-import type { Measurement } from "../probes/types.js";
-import type { AtomicKv, IngestResult } from "./types.js";
+import type { Measurement } from "../model/measurement.js";
+import { startOf } from "../model/measurement.js";
+import type { AtomicKv, IngestResult } from "../model/store.js";
 
 // Remote agents' part of the store (store/README.md, "Remote agents"): the measurements they pushed, each
 // under its own key, an index per vantage that makes ingestion idempotent and bounded, and the time of
@@ -75,10 +76,4 @@ export class IngestedKv {
   async lastHeartbeat(vantage: string): Promise<number | undefined> {
     return this.kv.get<number>(keys.heartbeat(vantage));
   }
-}
-
-/** A measurement's start time (OONI's `2017-09-25 12:00:00`, UTC) in epoch ms; 0 when unreadable. */
-export function startOf(m: Measurement): number {
-  const at = Date.parse(`${m.measurement_start_time.replace(" ", "T")}Z`);
-  return Number.isFinite(at) ? at : 0;
 }

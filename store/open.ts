@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
+import { type AtomicKv, type Store, StoreUrlError } from "../model/store.js";
 import { KvStore } from "./domain.js";
 import { redactPassword } from "./kv/redis-url.js";
-import { type AtomicKv, type Store, StoreUrlError } from "./types.js";
 
 /** Prefix of every key, so several deployments (or test runs) can share one Redis database. */
 export const DEFAULT_NAMESPACE = "isblocked";

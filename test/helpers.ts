@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
-import { type Answer, NOTHING_KNOWN } from "../bot/answer.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { loadKnowledgeBase } from "../kb/load.js";
+import { type Answer, NOTHING_KNOWN } from "../pipeline/answer.js";
 
 export const fixturePath = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -22,6 +22,7 @@ export function realKb(): KnowledgeBase {
 /** An answer about `service` in `country` with nothing known yet: tests spread their own fields over it. */
 export function answerWithNothingKnown(service: string, country: string): Answer {
   return {
+    at: "2026-11-21T12:00:00.000Z",
     understood: true,
     service,
     domain: null,

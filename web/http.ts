@@ -1,13 +1,16 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { HttpBindings } from "@hono/node-server";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Logger } from "../core/log.js";
 import type { IsblockedMetrics } from "../core/metrics.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { Lang } from "../kb/schema.js";
-import type { Store } from "../store/types.js";
+import type { Store } from "../model/store.js";
+import { chooseLang, langFromParam } from "../present/page-i18n/index.js";
 import { STYLES_CSP_HASH } from "./views/styles.js";
 
-// What a route is: a function from a parsed request to a response value. Routes never touch the socket,
-// so each is tested by calling it; web/server.ts writes the response and adds the common headers.
+// What every route shares: its dependencies, Hono's environment, the request's language and the
+// responses' headers. Routes build a Response from these; web/server.ts adds nothing but the error
+// boundary, the not-found answer and the metrics around them.
 
 export interface WebDeps {
   store: Store;
@@ -19,27 +22,27 @@ export interface WebDeps {
   defaultCountry: string;
 }
 
-export interface WebRequest {
-  method: string;
-  url: URL;
-  /** Path segments the route's pattern captured, by name, URI-decoded. */
-  params: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  /** From ?lang=, else Accept-Language, else English. */
-  lang: Lang;
+/**
+ * Hono's environment on this server: node's own request and response (@hono/node-server; the Telegram
+ * webhook writes to them), and what the route is called: the `route` label of
+ * isblocked_http_requests_total, and whether it serves pages (its errors are an HTML page) or JSON.
+ */
+export type WebEnv = { Bindings: HttpBindings; Variables: { route: string; page: boolean } };
+
+/** Names the route for the metrics and the error boundary; the first handler of every route. */
+export function named(route: string, kind: "page" | "json"): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    c.set("route", route);
+    c.set("page", kind === "page");
+    await next();
+  };
 }
 
-export interface WebResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string | Buffer;
-}
+export const isApi = (path: string) => path.startsWith("/api/");
 
-export interface Route {
-  /** A short fixed name: the `route` label of isblocked_http_requests_total. */
-  name: string;
-  pattern: RegExp;
-  handle(request: WebRequest, deps: WebDeps): Promise<WebResponse>;
+/** The page language: ?lang=, else Accept-Language, else English. */
+export function pageLang(c: Context): Lang {
+  return chooseLang(c.req.query("lang"), c.req.header("accept-language"));
 }
 
 /** Pages are built fresh from the store on every request: a cache would show a stale status. */
@@ -52,34 +55,53 @@ const HTML_SECURITY = {
   "referrer-policy": "no-referrer",
 };
 
-export function htmlResponse(status: number, page: string): WebResponse {
-  return {
+/**
+ * A response with its length set, so that HEAD (which Hono answers with GET's headers and no body) tells
+ * the length too.
+ */
+export function respond(
+  status: number,
+  headers: Record<string, string>,
+  body: string | Uint8Array,
+): Response {
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  return new Response(bytes, {
     status,
-    headers: { "content-type": "text/html; charset=utf-8", "cache-control": NO_CACHE, ...HTML_SECURITY },
-    body: page,
-  };
+    headers: { ...headers, "content-length": String(bytes.byteLength) },
+  });
 }
 
-export function jsonResponse(status: number, value: unknown): WebResponse {
-  return {
+export function htmlResponse(c: Context, status: number, page: string): Response {
+  // Without ?lang= the page depends on Accept-Language, and caches must know it.
+  const vary: Record<string, string> = langFromParam(c.req.query("lang")) ? {} : { vary: "Accept-Language" };
+  return respond(
     status,
-    headers: {
+    { "content-type": "text/html; charset=utf-8", "cache-control": NO_CACHE, ...HTML_SECURITY, ...vary },
+    page,
+  );
+}
+
+export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): Response {
+  return respond(
+    status,
+    {
       "content-type": "application/json; charset=utf-8",
       "cache-control": NO_CACHE,
       "x-content-type-options": "nosniff",
       // Public data: other sites and tools may read it from a browser.
       "access-control-allow-origin": "*",
+      ...headers,
     },
-    body: `${JSON.stringify(value, null, 2)}\n`,
-  };
+    `${JSON.stringify(value, null, 2)}\n`,
+  );
 }
 
 export function textResponse(
   status: number,
   text: string,
   contentType = "text/plain; charset=utf-8",
-): WebResponse {
-  return { status, headers: { "content-type": contentType, "cache-control": "no-store" }, body: text };
+): Response {
+  return respond(status, { "content-type": contentType, "cache-control": "no-store" }, text);
 }
 
 export interface ApiError {
@@ -89,6 +111,6 @@ export interface ApiError {
   message: string;
 }
 
-export function apiError(status: number, error: ApiError): WebResponse {
-  return jsonResponse(status, error);
+export function apiError(status: number, error: ApiError, headers: Record<string, string> = {}): Response {
+  return jsonResponse(status, error, headers);
 }

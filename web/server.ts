@@ -1,33 +1,36 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getRequestListener, RequestError } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
+import { type Env, Hono, type Schema } from "hono";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { TrieRouter } from "hono/router/trie-router";
 import type { Logger } from "../core/log.js";
 import type { IsblockedMetrics } from "../core/metrics.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
-import { type Store, StoreError } from "../store/types.js";
-import { apiError, type Route, type WebDeps, type WebRequest, type WebResponse } from "./http.js";
-import { chooseLang, langFromParam } from "./i18n/index.js";
-import { apiHistoryRoute } from "./routes/api-history.js";
-import { apiStatusRoute } from "./routes/api-status.js";
-import { boardRoute } from "./routes/board.js";
-import { chartPngRoute } from "./routes/chart-png.js";
-import { healthRoute, readyRoute } from "./routes/health.js";
-import { metricsRoute } from "./routes/metrics.js";
+import { type Store, StoreError } from "../model/store.js";
+import { apiError, isApi, type WebDeps, type WebEnv } from "./http.js";
+import { apiHistoryRoutes } from "./routes/api-history.js";
+import { apiStatusRoutes } from "./routes/api-status.js";
+import { boardRoutes } from "./routes/board.js";
+import { healthRoutes } from "./routes/health.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { errorPage } from "./routes/not-found.js";
-import { HttpError } from "./routes/params.js";
-import { servicePageRoute } from "./routes/service-page.js";
+import { servicePageRoutes } from "./routes/service-page.js";
 
-// The web side of isblocked on node:http, in the same process as the bot: the status board, service
-// pages, the JSON API, /metrics and the health checks. Routes are values (web/http.ts); this file parses
-// the request, picks the route, and writes what it returns. Mounts let other handlers share the port:
-// the Telegram webhook (telegraf's webhookCallback) is one, matched by exact path before any route.
+// The web side of isblocked on Hono over node:http (@hono/node-server), in the same process as the bot:
+// the status board, service pages, the JSON API, /metrics and the health checks, plus what the
+// composition root mounts on the same port (the ingest endpoint, the Telegram webhook). Around every
+// route, mounted ones too: the request metrics, GET and HEAD only where a page or the API is served
+// (405 otherwise), one not-found answer and one error boundary. See web/README.md.
 
-/** A handler in the Express/Connect shape telegraf's `webhookCallback` returns. */
-export type MountHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown;
-
-export interface WebMount {
-  /** Exact path, e.g. the pathname of WEBHOOK_URL. Any method; `next()` falls through to the routes. */
+export interface WebMount<E extends Env = Env> {
+  /** Where the app's routes are served: its `/` is this path. */
   path: string;
-  handler: MountHandler;
+  /** A Hono app, e.g. ingest's `ingestRoutes` or `nodeHandlerRoutes(webhookCallback)`. */
+  app: Hono<E, Schema, string>;
+  /** The `route` label of its requests in isblocked_http_requests_total. */
+  route: string;
 }
 
 export interface WebServerOptions {
@@ -35,59 +38,24 @@ export interface WebServerOptions {
   kb: KnowledgeBase;
   metrics: IsblockedMetrics;
   log: Logger;
-  extraRoutes?: readonly WebMount[];
   /** The country the board always shows (DEFAULT_COUNTRY); CN when absent. */
   defaultCountry?: string;
   now?: () => Date;
 }
 
 export interface WebServer {
-  /** The request listener, for tests or another server. */
-  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Every route, mounted ones too; `app.request()` answers without a socket. */
+  readonly app: Hono<WebEnv>;
+  readonly server: Server;
   /** Starts listening; resolves to the port (useful with port 0). Host defaults to all interfaces. */
   listen(port: number, host?: string): Promise<number>;
   /** Stops accepting and closes open connections. */
   close(): Promise<void>;
-  /** Adds a mount after creation, e.g. the webhook once the bot exists. */
-  mount(mount: WebMount): void;
-  readonly server: Server;
+  /** Serves another app on this port, before or after `listen`: the webhook once the bot exists. */
+  mount<E extends Env>(mount: WebMount<E>): void;
 }
 
-export const ROUTES: readonly Route[] = [
-  boardRoute,
-  servicePageRoute,
-  chartPngRoute,
-  apiStatusRoute,
-  apiHistoryRoute,
-  metricsRoute,
-  healthRoute,
-  readyRoute,
-];
-
-const METHODS = new Set(["GET", "HEAD"]);
-const isApi = (path: string) => path.startsWith("/api/");
-
-function match(path: string): { route: Route; params: Record<string, string> } | undefined {
-  for (const route of ROUTES) {
-    const m = route.pattern.exec(path);
-    if (!m) continue;
-    try {
-      const params = Object.fromEntries(
-        Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v ?? "")]),
-      );
-      return { route, params };
-    } catch {
-      return undefined; // a malformed %-escape names nothing we serve
-    }
-  }
-  return undefined;
-}
-
-function write(res: ServerResponse, response: WebResponse, extra: Record<string, string> = {}): void {
-  const body = typeof response.body === "string" ? Buffer.from(response.body, "utf8") : response.body;
-  res.writeHead(response.status, { ...response.headers, ...extra, "content-length": String(body.length) });
-  res.end(body); // node drops the body itself for HEAD
-}
+const UNREADABLE_URL = { error: "invalid_parameter", message: "the request URL cannot be read" } as const;
 
 export function createWebServer(options: WebServerOptions): WebServer {
   const deps: WebDeps = {
@@ -98,116 +66,109 @@ export function createWebServer(options: WebServerOptions): WebServer {
     now: options.now ?? (() => new Date()),
     defaultCountry: options.defaultCountry ?? "CN",
   };
-  const mounts = new Map<string, MountHandler>();
-  for (const m of options.extraRoutes ?? []) mounts.set(m.path, m.handler);
   const { log, metrics } = deps;
+  const count = (route: string, code: number) =>
+    metrics.httpRequests.labels({ route, code: String(code) }).inc();
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL, count: (name: string) => void) {
-    const path = url.pathname;
-    const lang = chooseLang(url.searchParams.get("lang"), req.headers["accept-language"]);
-    // Without ?lang= the page depends on Accept-Language, and caches must know it.
-    const vary: Record<string, string> = langFromParam(url.searchParams.get("lang"))
-      ? {}
-      : { vary: "Accept-Language" };
-    const found = match(path);
-    if (!found) {
-      count("not_found");
-      write(
-        res,
-        isApi(path)
-          ? apiError(404, { error: "not_found", message: `no endpoint ${path}` })
-          : errorPage("notFound", lang, "/", deps.defaultCountry),
-        vary,
-      );
-      return;
-    }
-    count(found.route.name);
-    if (!METHODS.has(req.method ?? "")) {
-      write(
-        res,
-        apiError(405, { error: "method_not_allowed", message: "only GET and HEAD are served here" }),
-        {
-          allow: "GET, HEAD",
-        },
-      );
-      return;
-    }
-    const request: WebRequest = {
-      method: req.method ?? "GET",
-      url,
-      params: found.params,
-      headers: req.headers,
-      lang,
-    };
-    let response: WebResponse;
-    try {
-      response = await found.route.handle(request, deps);
-    } catch (error) {
-      if (error instanceof HttpError) response = error.response;
-      else {
-        log.error("web request failed", { route: found.route.name, path, error });
-        const unavailable = error instanceof StoreError;
-        response = isApi(path)
-          ? apiError(unavailable ? 503 : 500, {
-              error: unavailable ? "unavailable" : "internal_error",
-              message: unavailable
-                ? "the store did not answer; try again shortly"
-                : "the request could not be answered",
-            })
-          : errorPage("server", lang, path, deps.defaultCountry);
-      }
-    }
-    write(res, response, response.headers["content-type"]?.startsWith("text/html") ? vary : {});
+  // The trie router takes routes after the first request too (Hono's default builds its matcher once):
+  // the webhook is mounted once the bot exists, with the server already up.
+  const app = new Hono<WebEnv>({ router: new TrieRouter() });
+
+  // Request metrics: every request, by the name of the route that answered and the status sent. A
+  // response a node handler wrote itself (the webhook) is read from node's response.
+  app.use(async (c, next) => {
+    await next();
+    const outgoing = c.env?.outgoing;
+    count(c.get("route") ?? "unmatched", outgoing?.headersSent ? outgoing.statusCode : c.res.status);
+  });
+
+  // Pages and the API serve GET and HEAD; another method on their paths is a 405 naming those.
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allowed) => {
+        c.set("route", "method_not_allowed");
+        return apiError(
+          405,
+          { error: "method_not_allowed", message: "only GET and HEAD are served here" },
+          { allow: allowed.join(", ") },
+        );
+      },
+    }),
+  );
+
+  for (const routes of [
+    boardRoutes,
+    servicePageRoutes,
+    apiStatusRoutes,
+    apiHistoryRoutes,
+    metricsRoutes,
+    healthRoutes,
+  ]) {
+    app.route("/", routes(deps));
   }
 
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
-    let routeName = "unmatched";
-    const count = (name: string) => {
-      routeName = name;
-    };
-    res.on("finish", () => {
-      metrics.httpRequests.labels({ route: routeName, code: String(res.statusCode) }).inc();
-    });
-    let url: URL;
-    try {
-      url = new URL(req.url ?? "/", "http://localhost");
-    } catch {
-      count("bad_request");
-      write(res, apiError(400, { error: "invalid_parameter", message: "the request URL cannot be read" }));
-      return;
+  app.notFound((c) => {
+    c.set("route", "not_found");
+    const path = new URL(c.req.url).pathname;
+    return isApi(path)
+      ? apiError(404, { error: "not_found", message: `no endpoint ${path}` })
+      : errorPage(c, "notFound", "/", deps.defaultCountry);
+  });
+
+  // The error boundary: a route that throws is logged and answered here, never a crash. Pages get the
+  // HTML 500 page; the API and mounted apps JSON, 503 when the store did not answer.
+  app.onError((error, c) => {
+    const path = new URL(c.req.url).pathname;
+    const route = c.get("route") ?? "unmatched";
+    log.error("web request failed", { route, path, error });
+    const outgoing = c.env?.outgoing;
+    if (outgoing?.headersSent) {
+      // A node handler failed halfway through its own response: nothing sane can follow it.
+      outgoing.destroy();
+      return RESPONSE_ALREADY_SENT;
     }
-    const fallThrough = () => {
-      route(req, res, url, count).catch((error: unknown) => {
-        log.error("web response failed", { error });
-        if (!res.headersSent)
-          write(res, apiError(500, { error: "internal_error", message: "internal error" }));
-        else res.destroy();
-      });
-    };
-    const mounted = mounts.get(url.pathname);
-    if (!mounted) return fallThrough();
-    count("mount");
-    Promise.resolve()
-      .then(() => mounted(req, res, fallThrough))
-      .catch((error: unknown) => {
-        log.error("mounted handler failed", { path: url.pathname, error });
-        if (!res.headersSent)
-          write(res, apiError(500, { error: "internal_error", message: "internal error" }));
-        else res.destroy();
-      });
+    if (c.get("page") ?? !isApi(path)) return errorPage(c, "server", path, deps.defaultCountry);
+    const unavailable = error instanceof StoreError;
+    return apiError(unavailable ? 503 : 500, {
+      error: unavailable ? "unavailable" : "internal_error",
+      message: unavailable
+        ? "the store did not answer; try again shortly"
+        : "the request could not be answered",
+    });
+  });
+
+  const mount = <E extends Env>({ path, app: mounted, route }: WebMount<E>) => {
+    // `/path/*` is the path itself and everything under it.
+    app.use(`${path.replace(/\/$/, "")}/*`, async (c, next) => {
+      c.set("route", route);
+      c.set("page", false);
+      await next();
+    });
+    app.route(path, mounted);
   };
 
-  const server = createServer(handler);
+  const listener = getRequestListener(app.fetch, {
+    // An HTTP/1.0 request may come without a Host header; it is still ours.
+    hostname: "localhost",
+    // What Hono never sees: a request whose URL or Host cannot be read.
+    errorHandler: (error) => {
+      if (error instanceof RequestError) {
+        count("bad_request", 400);
+        return apiError(400, UNREADABLE_URL);
+      }
+      log.error("web response failed", { error });
+      count("unmatched", 500);
+      return apiError(500, { error: "internal_error", message: "the request could not be answered" });
+    },
+  });
   // A slow client holds a socket for at most this long; the pages and the webhook answer far sooner.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, listener);
 
   return {
-    handler,
+    app,
     server,
-    mount(m) {
-      mounts.set(m.path, m.handler);
-    },
+    mount,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         const onError = (error: Error) => reject(error);

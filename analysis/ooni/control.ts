@@ -1,4 +1,4 @@
-import type { HttpTransaction, TcpConnect, TestKeys, TlsHandshake } from "../../probes/types.js";
+import type { HttpTransaction, TcpConnect, TestKeys, TlsHandshake } from "../../model/measurement.js";
 import { normalizeFailure } from "../failures.js";
 import { addressHost, isIp } from "../ip.js";
 import { headersOf, isObject, type Json, type ObservedAnswer, str } from "./normalize.js";

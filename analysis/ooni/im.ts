@@ -1,7 +1,7 @@
-import type { TestKeys } from "../../probes/types.js";
+import type { TestKeys } from "../../model/measurement.js";
+import type { FileAnalysis } from "../../model/status.js";
 import { canonicalIp } from "../ip.js";
 import { normalizeHost, observeDns } from "../path.js";
-import type { FileAnalysis } from "../types.js";
 import type { Json } from "./normalize.js";
 import { testKeysOf } from "./normalize.js";
 import { type AnalyzeContext, type FeatureEndpoint, type Header, judgeFeatures } from "./result.js";

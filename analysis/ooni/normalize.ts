@@ -6,7 +6,7 @@ import type {
   TcpConnect,
   TestKeys,
   TlsHandshake,
-} from "../../probes/types.js";
+} from "../../model/measurement.js";
 import { normalizeFailure } from "../failures.js";
 import { textOf } from "../http-body.js";
 

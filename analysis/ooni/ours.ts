@@ -1,11 +1,11 @@
-import type { TestKeys } from "../../probes/types.js";
+import type { TestKeys } from "../../model/measurement.js";
+import type { EndpointVerdict, FileAnalysis } from "../../model/status.js";
 import { targetFromInput, walkPath } from "../path.js";
-import type { EndpointVerdict, FileAnalysis } from "../types.js";
 import { endpointVerdict } from "../verdict.js";
 import { isObject, type Json, list, str, testKeysOf } from "./normalize.js";
 import { type AnalyzeContext, groupFeatures, type Header, type JudgedEndpoint } from "./result.js";
 
-// Our own measurement files (probes/types.ts Measurement): one measurement, a list of them, or a probe
+// Our own measurement files (model/measurement.ts Measurement): one measurement, a list of them, or a probe
 // cycle's output ({results: [{measurements}]}). Probe vantages are judged against the control vantages'
 // measurements of the same input; a vantage whose canary failed is offline and says unknown (rule 5).
 

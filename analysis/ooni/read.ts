@@ -1,4 +1,4 @@
-import type { FileAnalysis } from "../types.js";
+import type { FileAnalysis } from "../../model/status.js";
 import { analyzeInstantMessaging, IM_TESTS } from "./im.js";
 import { isObject, type Json, str } from "./normalize.js";
 import { analyzeOurs, ourMeasurements } from "./ours.js";

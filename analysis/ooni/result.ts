@@ -1,9 +1,9 @@
 import type { Evidence } from "../../kb/schema.js";
-import type { TestKeys } from "../../probes/types.js";
+import type { TestKeys } from "../../model/measurement.js";
+import type { EndpointVerdict, FileAnalysis, ServiceStatusValue } from "../../model/status.js";
 import { nxdomainOnEveryName, withNxdomainEvidence } from "../nxdomain.js";
 import { targetFromInput } from "../path.js";
 import { featureVerdict, serviceStatus } from "../status.js";
-import type { EndpointVerdict, FileAnalysis, ServiceStatusValue } from "../types.js";
 import { endpointVerdict } from "../verdict.js";
 
 // What every reader needs: the context the CLI passes in, the per-file result's shape, and the step from

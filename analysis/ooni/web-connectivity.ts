@@ -1,5 +1,5 @@
+import type { FileAnalysis } from "../../model/status.js";
 import { targetFromInput } from "../path.js";
-import type { FileAnalysis } from "../types.js";
 import { endpointVerdict } from "../verdict.js";
 import { controlTestKeys } from "./control.js";
 import { type Json, str, testKeysOf } from "./normalize.js";

@@ -1,7 +1,7 @@
 import type { StatusChange } from "../../analysis/status-engine.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
-import type { Store } from "../../store/types.js";
-import { whatWorksInstead } from "../answer.js";
+import type { StatusStore } from "../../model/store.js";
+import { whatWorksInstead } from "../../pipeline/read-model.js";
 import type { AlertView } from "./render-alert.js";
 
 /**
@@ -11,12 +11,20 @@ import type { AlertView } from "./render-alert.js";
  */
 export async function buildAlertView(
   kb: KnowledgeBase,
-  store: Store,
+  store: Pick<StatusStore, "getStatuses">,
   change: StatusChange,
+  nowMs: number,
 ): Promise<AlertView> {
   const { country } = change.target;
   const service = kb.service(change.target.service);
   if (!service) return { change, alternatives: [], circumvention: [] };
-  const { alternatives, circumvention } = await whatWorksInstead(kb, store, service, country, change.to);
+  const { alternatives, circumvention } = await whatWorksInstead(
+    kb,
+    store,
+    service,
+    country,
+    change.to,
+    nowMs,
+  );
   return { change, alternatives, circumvention };
 }

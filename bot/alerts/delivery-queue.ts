@@ -1,5 +1,11 @@
 import type { Lang } from "../../kb/schema.js";
-import type { ChatId, DeliveryJob, DeliveryRecord, Store } from "../../store/types.js";
+import type {
+  ChatId,
+  DeliveryJob,
+  DeliveryRecord,
+  DeliveryStore,
+  SubscriptionStore,
+} from "../../model/store.js";
 import { MinHeap } from "./min-heap.js";
 
 // The durable delivery queue. The store holds the truth: the open jobs and one record per (job, chat)
@@ -54,7 +60,7 @@ export class DeliveryQueue {
   private seq = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: DeliveryStore & Pick<SubscriptionStore, "getChat">,
     /** This dispatcher instance: a `sending` record of another owner is a request of a dead process. */
     readonly owner: string,
   ) {}

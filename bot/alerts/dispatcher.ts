@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { isNews } from "../../analysis/status-engine.js";
 import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/log.js";
+import type { IsblockedMetrics } from "../../core/metrics.js";
 import { MAX_TIMER_MS } from "../../core/timers.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
-import type { Store } from "../../store/types.js";
+import type { Store } from "../../model/store.js";
 import { DeliveryQueue } from "./delivery-queue.js";
 import { latestDigestAt, nextDigestAt } from "./digest-clock.js";
 import { DEFAULT_RETRY } from "./outcome.js";
@@ -42,8 +43,8 @@ export interface AlertDispatcherDeps {
   /** Epoch ms; tests shift it to reach a digest hour. Timers stay real. */
   now?: () => number;
   tuning?: Partial<DispatcherTuning>;
-  /** Alerts sent, failed and throttled, for /metrics. */
-  metrics?: SenderDeps["metrics"];
+  /** Alerts sent, failed and throttled, the queue's depth and the lease, for /metrics. */
+  metrics?: SenderDeps["metrics"] & Partial<Pick<IsblockedMetrics, "alertQueueDepth" | "alertLeaseHeld">>;
   /** Work only while holding this lease in the store (several replicas on one store). Default: no lease. */
   lease?: Partial<DispatcherLease>;
 }
@@ -135,6 +136,9 @@ class Dispatcher implements AlertDispatcher {
     const { pollIntervalMs = 30_000, ...tuning } = deps.tuning ?? {};
     this.pollIntervalMs = pollIntervalMs;
     this.lease = deps.lease ? { ...DEFAULT_LEASE, ...deps.lease } : undefined;
+    // Read when /metrics is scraped: the queue changes in the sender, and is replaced at each lease term.
+    deps.metrics?.alertQueueDepth?.sample(() => this.queue.size);
+    deps.metrics?.alertLeaseHeld?.sample(() => (this.leading ? 1 : 0));
     this.newSender = (queue) =>
       new DeliverySender({
         store: deps.store,

@@ -1,4 +1,4 @@
-import type { ChatId } from "../../store/types.js";
+import type { ChatId } from "../../model/store.js";
 import type { SendResult } from "./telegram-sender.js";
 
 // What Telegram's answer to one send means for that delivery. Pure; the dispatcher acts on it.

@@ -5,8 +5,9 @@ import {
   type ChatId,
   type ChatSettings,
   type DeliveryJob,
-  type Store,
-} from "../../store/types.js";
+  type DeliveryStore,
+  type SubscriptionStore,
+} from "../../model/store.js";
 
 // Turning a change into deliveries: who gets it, and how. Every write here is idempotent, because a crash
 // before the change is acknowledged plans it again: the job is created only if absent (an earlier plan
@@ -31,7 +32,11 @@ export interface PlannedChange {
  * The subscribers of the change's target and of every service in its country (`/subscribe all ir`),
  * each chat once; immediate chats get one job, digest chats a digest entry each.
  */
-export async function planChange(store: Store, change: StatusChange, nowIso: string): Promise<PlannedChange> {
+export async function planChange(
+  store: DeliveryStore & Pick<SubscriptionStore, "subscribers" | "getChat">,
+  change: StatusChange,
+  nowIso: string,
+): Promise<PlannedChange> {
   const { service, country } = change.target;
   const both = await Promise.all([
     store.subscribers({ service, country }),
@@ -78,7 +83,11 @@ export function digestJobId(chatId: ChatId, dueAt: Date): string {
  * the chat's queue. Run again (a restart, a second run the same day), it finds each chat's job of the day
  * and only finishes taking its changes off: one digest per chat and day.
  */
-export async function planDigests(store: Store, dueAt: Date, nowIso: string): Promise<DeliveryJob[]> {
+export async function planDigests(
+  store: DeliveryStore & Pick<SubscriptionStore, "subscribers" | "getChat">,
+  dueAt: Date,
+  nowIso: string,
+): Promise<DeliveryJob[]> {
   const jobs: DeliveryJob[] = [];
   for (const chatId of await store.digestChats()) {
     const due = (await store.getDigest(chatId)).filter((e) => Date.parse(e.addedAt) < dueAt.getTime());
@@ -107,7 +116,10 @@ export async function planDigests(store: Store, dueAt: Date, nowIso: string): Pr
   return jobs;
 }
 
-async function settingsOf(store: Store, chatIds: readonly ChatId[]): Promise<(ChatSettings | undefined)[]> {
+async function settingsOf(
+  store: DeliveryStore & Pick<SubscriptionStore, "subscribers" | "getChat">,
+  chatIds: readonly ChatId[],
+): Promise<(ChatSettings | undefined)[]> {
   const out: (ChatSettings | undefined)[] = [];
   for (let i = 0; i < chatIds.length; i += BATCH) {
     out.push(...(await Promise.all(chatIds.slice(i, i + BATCH).map((id) => store.getChat(id)))));

@@ -1,11 +1,22 @@
 import type { StatusChange } from "../../analysis/status-engine.js";
-import type { FeatureStatus, Verdict } from "../../analysis/types.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import type { RelatedService } from "../answer.js";
-import { keepRightToLeft } from "../bidi.js";
-import { isRtl, locales, type MessageKey, t } from "../i18n/index.js";
-import { escapeHtml, formatDate, html, link, placeName, STATUS_MARK, serviceName, tHtml } from "../render.js";
+import type { FeatureStatus, Verdict } from "../../model/status.js";
+import type { RelatedService } from "../../pipeline/answer.js";
+import { keepRightToLeft } from "../../present/bidi.js";
+import { isRtl, locales, type MessageKey, t } from "../../present/i18n/index.js";
+import { sourceSentence } from "../../present/sources.js";
+import {
+  escapeHtml,
+  formatDate,
+  html,
+  isLastKnown,
+  link,
+  placeName,
+  STATUS_MARK,
+  serviceName,
+  tHtml,
+} from "../../present/text.js";
 import { TELEGRAM_MESSAGE_LIMIT } from "../split.js";
 
 // Pure rendering of an alert (one status change) and of a daily digest to Telegram HTML. Pinned by
@@ -14,7 +25,7 @@ import { TELEGRAM_MESSAGE_LIMIT } from "../split.js";
 /** Everything an alert says, as data: the change, and what to use instead, gathered from store and kb. */
 export interface AlertView {
   change: StatusChange;
-  /** The service's alternatives in the change's country, most useful first (bot/answer.ts byUsefulness). */
+  /** The service's alternatives in the change's country, most useful first (pipeline/answer.ts byUsefulness). */
   alternatives: RelatedService[];
   /** Ways around a block, most useful first; empty unless the service is blocked or partial. */
   circumvention: RelatedService[];
@@ -40,6 +51,10 @@ export function renderAlert(kb: KnowledgeBase, view: AlertView, lang: Lang): str
     );
   }
   lines.push(...featureLines(change.features, lang));
+  // Who saw it: a change from OONI's volunteers is told as theirs, one from our probes as ours.
+  for (const source of change.sources ?? []) {
+    lines.push(escapeHtml(sourceSentence(source, lang, Date.parse(change.at))));
+  }
   if (view.alternatives.length > 0 && ["partial", "blocked", "outage"].includes(change.to)) {
     lines.push(tHtml(lang, "alert.instead", { services: relatedList(kb, view.alternatives, lang, true) }));
   }
@@ -129,7 +144,7 @@ function relatedList(
     .map((item) => {
       const details = [
         t(lang, `status.${item.status}`),
-        ...(item.basis === "history" ? [t(lang, "answer.lastKnown")] : []),
+        ...(isLastKnown(item) ? [t(lang, "answer.lastKnown")] : []),
         ...(withPrivacy ? [t(lang, `e2ee.${item.e2ee}`)] : []),
       ];
       return t(lang, "alert.item", {

@@ -3,12 +3,19 @@ import type { IsblockedMetrics } from "../../core/metrics.js";
 import { MAX_TIMER_MS } from "../../core/timers.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import type { ChatId, DeliveryJob, DeliveryRecord, Store } from "../../store/types.js";
+import type {
+  ChatId,
+  DeliveryJob,
+  DeliveryRecord,
+  DeliveryStore,
+  StatusStore,
+  SubscriptionStore,
+} from "../../model/store.js";
 import { buildAlertView } from "./alert-view.js";
 import type { DeliveryQueue, JobState, QueuedDelivery } from "./delivery-queue.js";
 import { backOff, decide, type Outcome, type RetryPolicy } from "./outcome.js";
-import { AlertRateLimiter, ARRIVAL_HEADROOM_MS, Pacer, paceBurst } from "./rate-limiter.js";
 import { type AlertView, renderAlert, renderDigest } from "./render-alert.js";
+import { AlertRateLimiter, ARRIVAL_HEADROOM_MS, Pacer, paceBurst } from "./send-pacer.js";
 import type { AlertTelegram } from "./telegram-sender.js";
 
 // The sending half of alert delivery: takes the queue's deliveries in order, within the caps, makes each
@@ -49,7 +56,7 @@ export interface DeliveryStats {
 }
 
 export interface SenderDeps {
-  store: Store;
+  store: DeliveryStore & SubscriptionStore & Pick<StatusStore, "getStatuses">;
   kb: KnowledgeBase;
   telegram: AlertTelegram;
   queue: DeliveryQueue;
@@ -68,7 +75,7 @@ const DEFAULT_LANG: Lang = "en";
 const STORE_ATTEMPTS = 3;
 
 export class DeliverySender {
-  private readonly store: Store;
+  private readonly store: DeliveryStore & SubscriptionStore & Pick<StatusStore, "getStatuses">;
   private readonly kb: KnowledgeBase;
   private readonly telegram: AlertTelegram;
   private readonly queue: DeliveryQueue;
@@ -416,7 +423,7 @@ export class DeliverySender {
     if (!view) {
       const change = job.changes[0];
       if (!change) return Promise.reject(new Error(`alert job ${job.id} has no change`));
-      view = buildAlertView(this.kb, this.store, change);
+      view = buildAlertView(this.kb, this.store, change, this.now());
       this.views.set(job.id, view);
       // A failed read is tried again by the next delivery of the job.
       view.catch(() => this.views.delete(job.id));

@@ -1,5 +1,5 @@
 import { type Telegram, TelegramError } from "telegraf";
-import type { ChatId } from "../../store/types.js";
+import type { ChatId } from "../../model/store.js";
 
 // The one Telegram call alerts make, behind a small interface so that delivery logic reads Telegram's
 // answers as data. Implemented over telegraf's Telegram client; tests run it against the loopback Bot API

@@ -1,5 +1,5 @@
 import { TelegramError } from "telegraf";
-import { t } from "../i18n/index.js";
+import { t } from "../../present/i18n/index.js";
 import type { BotContext } from "./context.js";
 
 /** Telegram shows at most 200 characters in a button's notification. */

@@ -1,7 +1,7 @@
 import { Composer, TelegramError } from "telegraf";
 import type { ChatFromGetChat } from "telegraf/types";
-import { t } from "../i18n/index.js";
-import { escapeHtml, sanitizeEcho } from "../render.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml, sanitizeEcho } from "../../present/text.js";
 import { targetLabel } from "../views/targets.js";
 import type { BotContext, BotDeps } from "./context.js";
 import { commands } from "./routing.js";

@@ -1,8 +1,8 @@
 import { Composer } from "telegraf";
 import type { InlineKeyboardMarkup } from "telegraf/types";
 import type { Lang } from "../../kb/schema.js";
-import { type CheckTarget, checkArgs, checkReply, runCheck } from "../check-now.js";
-import { t } from "../i18n/index.js";
+import { t } from "../../present/i18n/index.js";
+import { type CheckTarget, checkArgs, checkReply, runCheck } from "../check-command.js";
 import { CALLBACK_DATA_LIMIT } from "../keyboards.js";
 import { acknowledge, expiredButton } from "./buttons.js";
 import { answerContext, type BotContext, type BotDeps } from "./context.js";

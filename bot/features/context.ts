@@ -2,9 +2,9 @@ import { Context } from "telegraf";
 import type { Logger } from "../../core/log.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import type { OnDemandChecks } from "../../probes/on-demand.js";
-import type { Store } from "../../store/types.js";
-import type { AnswerContext } from "../answer.js";
+import type { ReportStore, StatusStore, SubscriptionStore, UpdateStore } from "../../model/store.js";
+import type { AnswerContext } from "../../pipeline/answer.js";
+import type { OnDemandChecks } from "../../pipeline/check-now.js";
 
 /** Telegraf's context plus the chat's language and default country, set before any feature runs. */
 export class BotContext extends Context {
@@ -13,10 +13,16 @@ export class BotContext extends Context {
   country = "";
 }
 
+/** The roles of the store the bot uses: statuses to answer, subscriptions and settings, updates, reports. */
+export type BotStore = StatusStore & SubscriptionStore & UpdateStore & ReportStore;
+
+/** What the bot is given: the answers' context with the store roles the bot's features use. */
+export type BotContextDeps = Omit<AnswerContext, "store"> & { store: BotStore };
+
 /** What every feature needs; built once by createTelegramBot. */
 export interface BotDeps {
   kb: KnowledgeBase;
-  store: Store;
+  store: BotStore;
   /** DEFAULT_COUNTRY: the country of a chat that has not chosen one. */
   defaultCountry: string;
   log: Logger;

@@ -1,7 +1,7 @@
 import { Composer } from "telegraf";
 import { message } from "telegraf/filters";
 import type { ChatMember } from "telegraf/types";
-import { sanitizeEcho } from "../render.js";
+import { sanitizeEcho } from "../../present/text.js";
 import { renderGroupGreeting } from "../views/help.js";
 import type { BotContext, BotDeps } from "./context.js";
 import { sendHtml } from "./send.js";

@@ -1,6 +1,6 @@
-import { t } from "../i18n/index.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml, sanitizeEcho } from "../../present/text.js";
 import { type ChatKind, type MemberStatus, type SenderFacts, settingsPermission } from "../permissions.js";
-import { escapeHtml, sanitizeEcho } from "../render.js";
 import { acknowledge } from "./buttons.js";
 import type { BotContext } from "./context.js";
 import { sendHtml } from "./send.js";

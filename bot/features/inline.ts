@@ -1,10 +1,12 @@
 import { Composer } from "telegraf";
 import type { InlineQueryResultArticle } from "telegraf/types";
 import type { Lang } from "../../kb/schema.js";
-import { type Answer, buildAnswer } from "../answer.js";
-import { t } from "../i18n/index.js";
-import { type ParsedQuestion, parseQuestion } from "../parse.js";
-import { htmlToPlainText, placeName, renderAnswer, STATUS_MARK, serviceName } from "../render.js";
+import type { ParsedQuestion } from "../../model/question.js";
+import { type Answer, buildAnswer } from "../../pipeline/answer.js";
+import { t } from "../../present/i18n/index.js";
+import { htmlToPlainText, isLastKnown, placeName, STATUS_MARK, serviceName } from "../../present/text.js";
+import { parseQuestion } from "../parse.js";
+import { renderAnswer } from "../render.js";
 import { answerContext, type BotContext, type BotDeps } from "./context.js";
 import { prepareHtml } from "./send.js";
 
@@ -19,7 +21,7 @@ function title(deps: BotDeps, answer: Answer, lang: Lang): string {
   const service = answer.service ? serviceName(deps.kb, answer.service, lang) : (answer.domain ?? "");
   const place = placeName(deps.kb, answer.country, answer.region, lang);
   const status = t(lang, `status.${answer.status}`);
-  const lastKnown = answer.basis === "history" ? ` (${t(lang, "answer.lastKnown")})` : "";
+  const lastKnown = isLastKnown(answer) ? ` (${t(lang, "answer.lastKnown")})` : "";
   return `${STATUS_MARK[answer.status]} ${t(lang, "answer.title", { service, place, status })}${lastKnown}`;
 }
 

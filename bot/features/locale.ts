@@ -1,5 +1,5 @@
 import type { Middleware } from "telegraf";
-import { pickLang } from "../i18n/index.js";
+import { pickLang } from "../../present/i18n/index.js";
 import type { BotContext, BotDeps } from "./context.js";
 import { isForBot, textOf } from "./messages.js";
 

@@ -1,7 +1,7 @@
 import { Composer } from "telegraf";
-import type { Target } from "../../analysis/types.js";
-import { historyChart } from "../../charts/history-chart.js";
-import { buildAlternatives } from "../answer.js";
+import type { Target } from "../../model/status.js";
+import { buildAlternatives } from "../../pipeline/read-model.js";
+import { historyChart } from "../../present/history-chart.js";
 import { alternativesReply, listReply, type Reply, statusReply, targetOf } from "../conversation.js";
 import { answerKeyboard } from "../keyboards.js";
 import { renderAlternatives } from "../views/alternatives.js";
@@ -56,7 +56,7 @@ export function lookupFeature(deps: BotDeps): Composer<BotContext> {
           ctx,
           renderAlternatives(
             kb,
-            await buildAlternatives(kb, store, target.service, target.country),
+            await buildAlternatives(kb, store, target.service, target.country, deps.now()),
             ctx.lang,
           ),
         );

@@ -1,7 +1,7 @@
 import type { Middleware } from "telegraf";
-import { pickLang, t } from "../i18n/index.js";
-import { RateLimiter, type RateLimitOptions } from "../rate-limit.js";
-import { escapeHtml } from "../render.js";
+import { pickLang, t } from "../../present/i18n/index.js";
+import { escapeHtml } from "../../present/text.js";
+import { RateLimiter, type RateLimitOptions } from "../person-limiter.js";
 import { acknowledge } from "./buttons.js";
 import type { BotContext } from "./context.js";
 import { isForBot } from "./messages.js";

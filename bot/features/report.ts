@@ -1,5 +1,5 @@
 import { Composer } from "telegraf";
-import { REPORT_WINDOW_MS } from "../../store/domain.js";
+import { REPORT_WINDOW_MS } from "../../model/store.js";
 import { renderReportReceipt } from "../views/reports.js";
 import type { BotContext, BotDeps } from "./context.js";
 import { commands } from "./routing.js";

@@ -1,6 +1,6 @@
 import type { InlineKeyboardMarkup } from "telegraf/types";
-import { keepRightToLeft } from "../bidi.js";
-import { isRtl } from "../i18n/index.js";
+import { keepRightToLeft } from "../../present/bidi.js";
+import { isRtl } from "../../present/i18n/index.js";
 import { splitMessage } from "../split.js";
 import type { BotContext } from "./context.js";
 import { isGroup } from "./messages.js";

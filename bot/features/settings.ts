@@ -1,10 +1,10 @@
 import { Composer } from "telegraf";
 import { aliasKey } from "../../core/text.js";
 import type { Lang } from "../../kb/schema.js";
+import { pickLang, t } from "../../present/i18n/index.js";
+import { escapeHtml, placeName } from "../../present/text.js";
 import { unknownCountry } from "../conversation.js";
-import { pickLang, t } from "../i18n/index.js";
 import { languageKeyboard } from "../keyboards.js";
-import { escapeHtml, placeName } from "../render.js";
 import { parseCountry } from "../targets.js";
 import { acknowledge, expiredButton } from "./buttons.js";
 import { type BotContext, type BotDeps, chatKey } from "./context.js";

@@ -1,9 +1,9 @@
 import { Composer } from "telegraf";
-import type { Target } from "../../analysis/types.js";
-import { ALL_SERVICES } from "../../store/types.js";
-import { t } from "../i18n/index.js";
+import type { Target } from "../../model/status.js";
+import { ALL_SERVICES } from "../../model/store.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml } from "../../present/text.js";
 import { type Delivery, subscriptionsKeyboard } from "../keyboards.js";
-import { escapeHtml } from "../render.js";
 import { renderSubscriptions } from "../views/subscriptions.js";
 import { targetLabel } from "../views/targets.js";
 import { acknowledge, expiredButton } from "./buttons.js";

@@ -1,7 +1,8 @@
-import type { Target } from "../../analysis/types.js";
+import type { Target } from "../../model/status.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml } from "../../present/text.js";
 import { unknownCountry } from "../conversation.js";
-import { t } from "../i18n/index.js";
-import { escapeHtml, renderNotUnderstood } from "../render.js";
+import { renderNotUnderstood } from "../render.js";
 import { parseTargetArgs } from "../targets.js";
 import type { BotContext, BotDeps } from "./context.js";
 import { sendHtml } from "./send.js";

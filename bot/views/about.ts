@@ -1,8 +1,8 @@
 import type { Lang } from "../../kb/schema.js";
-import { t } from "../i18n/index.js";
-import { escapeHtml } from "../render.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml } from "../../present/text.js";
 
-/** /about: how a verdict is reached and where the evidence comes from (DESIGN.md, "How a verdict is decided"). */
+/** /about: how a verdict is reached and where the evidence comes from (docs/design.md, "How a verdict is decided"). */
 export function renderAbout(lang: Lang): string {
   const points = [
     "about.probes",

@@ -1,8 +1,8 @@
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import type { AlternativesView } from "../answer.js";
-import { t } from "../i18n/index.js";
-import { escapeHtml, link, placeName, relatedLine, serviceName, tHtml } from "../render.js";
+import type { AlternativesView } from "../../pipeline/read-model.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml, link, placeName, relatedLine, serviceName, tHtml } from "../../present/text.js";
 
 // /alternatives and the Alternatives button: what to use instead, most reachable and most private first,
 // then the ways around blocking with their own status and the country's legal caution.

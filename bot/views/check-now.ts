@@ -1,8 +1,8 @@
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import type { CheckOutcome, OnDemandResult } from "../../probes/on-demand.js";
-import { t } from "../i18n/index.js";
-import { escapeHtml, placeName, STATUS_MARK, sanitizeEcho, tHtml } from "../render.js";
+import type { CheckOutcome, OnDemandResult } from "../../pipeline/check-now.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml, placeName, STATUS_MARK, sanitizeEcho, tHtml } from "../../present/text.js";
 
 // The reply to a "Check now": pure, pinned by exact-string tests (test/bot/check-now.test.ts).
 

@@ -1,9 +1,9 @@
-import type { Mechanism, ServiceStatus, Target } from "../../analysis/types.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import { type MessageKey, t } from "../i18n/index.js";
-import { escapeHtml, formatDate, placeName, serviceName } from "../render.js";
-import { vantageLines } from "./regions.js";
+import type { Mechanism, ServiceStatus, Target } from "../../model/status.js";
+import { type MessageKey, t } from "../../present/i18n/index.js";
+import { vantageLines } from "../../present/regions.js";
+import { escapeHtml, formatDate, placeName, serviceName } from "../../present/text.js";
 
 // The Details button: the evidence behind a status, per feature and per region, and what each failing
 // mechanism means. Without a measurement it says so and lists what will be measured.

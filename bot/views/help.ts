@@ -1,9 +1,9 @@
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
+import { isRtl, t } from "../../present/i18n/index.js";
+import { escapeHtml, placeName } from "../../present/text.js";
 import { COMMANDS, describe, usage } from "../commands.js";
-import { isRtl, t } from "../i18n/index.js";
 import { LANGUAGE_NAMES } from "../keyboards.js";
-import { escapeHtml, placeName } from "../render.js";
 
 /** /start: what the bot does, and the chat's language and default country with how to change them. */
 export function renderWelcome(kb: KnowledgeBase, lang: Lang, country: string): string {

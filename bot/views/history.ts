@@ -1,8 +1,8 @@
-import type { Target, TimelineEntry } from "../../analysis/types.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { KbEvent, Lang } from "../../kb/schema.js";
-import { t } from "../i18n/index.js";
-import { escapeHtml, formatDate, historyLine, placeName, serviceName } from "../render.js";
+import type { Target, TimelineEntry } from "../../model/status.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml, formatDate, historyLine, placeName, serviceName } from "../../present/text.js";
 
 // The History button: what our probes saw change, then the knowledge base's dated events with sources.
 // Newest first. Text for now; a chart may come later.

@@ -1,8 +1,16 @@
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import { CATEGORIES, type Category, type Lang } from "../../kb/schema.js";
-import type { ListedService } from "../answer.js";
-import { type MessageKey, t } from "../i18n/index.js";
-import { escapeHtml, html, placeName, STATUS_MARK, serviceName, tHtml } from "../render.js";
+import type { ListedService } from "../../pipeline/read-model.js";
+import { type MessageKey, t } from "../../present/i18n/index.js";
+import {
+  escapeHtml,
+  html,
+  isLastKnown,
+  placeName,
+  STATUS_MARK,
+  serviceName,
+  tHtml,
+} from "../../present/text.js";
 
 // /list: every service of a country, one line per category, a status mark before each name. Services known
 // only from dated history carry an asterisk, explained under the list.
@@ -26,7 +34,7 @@ export function renderList(
     const inCategory = services.filter((s) => kb.service(s.service)?.category === category);
     if (inCategory.length === 0) continue;
     const items = inCategory.map((s) => {
-      const lastKnown = s.basis === "history" ? "*" : "";
+      const lastKnown = isLastKnown(s) ? "*" : "";
       return `${STATUS_MARK[s.status]} ${escapeHtml(serviceName(kb, s.service, lang))}${lastKnown}`;
     });
     const name = escapeHtml(t(lang, `category.${category}` as MessageKey));
@@ -45,6 +53,6 @@ export function renderList(
       ].join(" · "),
     ),
   );
-  if (services.some((s) => s.basis === "history")) lines.push(escapeHtml(t(lang, "list.lastKnown")));
+  if (services.some(isLastKnown)) lines.push(escapeHtml(t(lang, "list.lastKnown")));
   return lines.join("\n");
 }

@@ -1,7 +1,7 @@
 import type { Lang } from "../../kb/schema.js";
-import type { OoniSummary, OoniUnavailable } from "../../ooni/types.js";
-import { t, tPlural } from "../i18n/index.js";
-import { escapeHtml, formatDate } from "../render.js";
+import type { OoniSummary, OoniUnavailable } from "../../model/ooni.js";
+import { t, tPlural } from "../../present/i18n/index.js";
+import { escapeHtml, formatDate } from "../../present/text.js";
 
 // What an answer says about OONI's public measurements, crediting the source: how many in the window and
 // when the newest was taken, then our analyzer's reading of the newest ones (never OONI's own verdict).

@@ -1,8 +1,9 @@
-import type { Target } from "../../analysis/types.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import { t } from "../i18n/index.js";
-import { escapeHtml, placeName, recentReportsLine, serviceName } from "../render.js";
+import type { Target } from "../../model/status.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml, placeName, serviceName } from "../../present/text.js";
+import { recentReportsLine } from "../render.js";
 
 /**
  * The answer to /report: thanks (or "already counted"), how many people reported the same in the last

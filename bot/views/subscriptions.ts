@@ -1,9 +1,9 @@
-import type { Target } from "../../analysis/types.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import { t } from "../i18n/index.js";
+import type { Target } from "../../model/status.js";
+import { t } from "../../present/i18n/index.js";
+import { escapeHtml } from "../../present/text.js";
 import type { Delivery } from "../keyboards.js";
-import { escapeHtml } from "../render.js";
 import { targetLabel } from "./targets.js";
 
 /** /subscriptions: what the chat follows and how alerts are delivered. */

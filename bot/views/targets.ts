@@ -1,9 +1,9 @@
-import type { Target } from "../../analysis/types.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
-import { ALL_SERVICES } from "../../store/types.js";
-import { t } from "../i18n/index.js";
-import { placeName, serviceName } from "../render.js";
+import type { Target } from "../../model/status.js";
+import { ALL_SERVICES } from "../../model/store.js";
+import { t } from "../../present/i18n/index.js";
+import { placeName, serviceName } from "../../present/text.js";
 
 /** "WhatsApp in China", "every service in Iran": plain text, escaped by whoever puts it in HTML. */
 export function targetLabel(kb: KnowledgeBase, target: Target, lang: Lang): string {

@@ -1,5 +1,5 @@
 import { type Deserialize, type DeserializedData, Keyv, type Serialize } from "keyv";
-import { type AtomicKv, StoreError, type StoreKind } from "../types.js";
+import { type AtomicKv, StoreError, type StoreKind } from "../../model/store.js";
 import { KeyedMutex } from "./mutex.js";
 
 /**

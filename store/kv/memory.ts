@@ -1,5 +1,5 @@
 import { Keyv } from "keyv";
-import type { AtomicKv } from "../types.js";
+import type { AtomicKv } from "../../model/store.js";
 import { KeyvAtomicKv } from "./keyv-kv.js";
 
 /**

@@ -1,6 +1,6 @@
 import KeyvRedis, { createClient } from "@keyv/redis";
 import { Keyv } from "keyv";
-import { type AtomicKv, StoreError } from "../types.js";
+import { type AtomicKv, StoreError } from "../../model/store.js";
 import { KeyvAtomicKv, messageOf } from "./keyv-kv.js";
 import { redactPassword } from "./redis-url.js";
 

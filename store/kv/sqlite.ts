@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { KeyvSqlite } from "@keyv/sqlite";
 import { Keyv } from "keyv";
-import { type AtomicKv, StoreError } from "../types.js";
+import { type AtomicKv, StoreError } from "../../model/store.js";
 import { KeyvAtomicKv, messageOf } from "./keyv-kv.js";
 
 const TABLE = "keyv";

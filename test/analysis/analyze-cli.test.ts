@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAnalyze } from "../../cli/analyze.js";
-import { UsageError } from "../../cli/main.js";
+import { UsageError } from "../../cli/io.js";
 import { fixturePath } from "../helpers.js";
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -8,7 +8,7 @@ import {
   STALE_AFTER_MS,
   statusSegments,
 } from "../../analysis/availability.js";
-import type { ServiceStatusValue, TimelineEntry } from "../../analysis/types.js";
+import type { ServiceStatusValue, TimelineEntry } from "../../model/status.js";
 
 const NOW = Date.parse("2026-06-30T12:00:00.000Z");
 const ago = (days: number) => new Date(NOW - days * DAY_MS).toISOString();

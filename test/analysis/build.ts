@@ -5,7 +5,7 @@ import type {
   TcpConnect,
   TestKeys,
   TlsHandshake,
-} from "../../probes/types.js";
+} from "../../model/measurement.js";
 
 // Small builders for the observations a scenario needs, in our (= OONI's) vocabulary.
 

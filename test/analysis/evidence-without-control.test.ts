@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { confidenceOf, evidenceStrength } from "../../analysis/confidence.js";
 import { nxdomainOnEveryName, withNxdomainEvidence } from "../../analysis/nxdomain.js";
 import { heardBack, silentVantages } from "../../analysis/offline.js";
-import type { StatusMethod } from "../../analysis/types.js";
 import { endpointVerdict } from "../../analysis/verdict.js";
 import { loadAsnDatabase } from "../../kb/asn.js";
-import type { Measurement } from "../../probes/types.js";
+import type { Measurement } from "../../model/measurement.js";
+import type { StatusMethod } from "../../model/status.js";
 import { realKb } from "../helpers.js";
 import { dns, keys, tcp, tls } from "./build.js";
 

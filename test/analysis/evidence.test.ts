@@ -38,7 +38,7 @@ describe("kb/evidence.yaml", () => {
       loadKnowledgeBase(dir);
       return [];
     } catch (error) {
-      if (error instanceof KbError) return error.problems.map((p) => p.code);
+      if (error instanceof KbError) return error.kbProblems.map((p) => p.code);
       throw error;
     }
   }

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { analyzeContextFor } from "../../analysis/judge.js";
 import { analyzeDocument } from "../../analysis/ooni/read.js";
-import { MECHANISMS, SERVICE_STATUSES, VERDICTS } from "../../analysis/types.js";
+import { MECHANISMS, SERVICE_STATUSES, VERDICTS } from "../../model/status.js";
 import { realKb } from "../helpers.js";
 
 // Every real OONI measurement in ../shared/data/ooni-raw must be read without an exception and give a

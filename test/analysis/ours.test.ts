@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createJudge } from "../../analysis/judge.js";
 import { analyzeDocument } from "../../analysis/ooni/read.js";
-import type { Measurement, TestKeys } from "../../probes/types.js";
+import type { Measurement, TestKeys } from "../../model/measurement.js";
 import { realKb } from "../helpers.js";
 import { dns, get, html, keys, tcp, tls } from "./build.js";
 

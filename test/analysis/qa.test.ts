@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { analyzeDocument } from "../../analysis/ooni/read.js";
-import type { FileAnalysis, Mechanism, ServiceStatusValue } from "../../analysis/types.js";
+import type { FileAnalysis, Mechanism, ServiceStatusValue } from "../../model/status.js";
 import { realKb } from "../helpers.js";
 
 // OONI's network-emulation QA corpus: 50 Web Connectivity measurements whose file name is the scenario

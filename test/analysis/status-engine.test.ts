@@ -8,7 +8,7 @@ import {
   type StatusChange,
   step,
 } from "../../analysis/status-engine.js";
-import type { Mechanism, ServiceStatusValue } from "../../analysis/types.js";
+import type { Mechanism, ServiceStatusValue } from "../../model/status.js";
 
 // Sequences are strings, one letter per cycle, ten minutes apart.
 const LETTERS: Record<string, ServiceStatusValue> = {

@@ -5,7 +5,7 @@ import {
   featureVerdict,
   serviceStatus,
 } from "../../analysis/status.js";
-import type { EndpointVerdict, Mechanism, ServiceStatusValue, Verdict } from "../../analysis/types.js";
+import type { EndpointVerdict, Mechanism, ServiceStatusValue, Verdict } from "../../model/status.js";
 
 const ep = (verdict: Verdict, mechanism: Mechanism | null = null): EndpointVerdict => ({
   verdict,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { ServiceStatusValue } from "../../analysis/types.js";
 import {
   combineStatuses,
   combineVantages,
   MAX_VANTAGES_KEPT,
   type VantageOutcome,
 } from "../../analysis/vantages.js";
+import type { ServiceStatusValue } from "../../model/status.js";
 
 // How a country's vantages make one status: the table of analysis/README.md, "Vantages → country".
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Mechanism, Verdict } from "../../analysis/types.js";
 import { endpointVerdict } from "../../analysis/verdict.js";
-import type { TestKeys } from "../../probes/types.js";
+import type { TestKeys } from "../../model/measurement.js";
+import type { Mechanism, Verdict } from "../../model/status.js";
 import { realKb } from "../helpers.js";
 import { dns, get, html, httpsVisit, httpVisit, keys, tcp, tls } from "./build.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ServiceStatus } from "../../analysis/types.js";
-import { buildAnswer } from "../../bot/answer.js";
 import { ask, askJson } from "../../bot/ask.js";
 import { parseQuestion } from "../../bot/parse.js";
+import type { ServiceStatus } from "../../model/status.js";
+import { buildAnswer } from "../../pipeline/answer.js";
 import { openStore } from "../../store/open.js";
 import { miniKb } from "../helpers.js";
 
@@ -80,7 +80,7 @@ describe("buildAnswer", () => {
 });
 
 describe("askJson", () => {
-  it("has exactly the contract's fields plus basis, mechanism, confidence, method, source, suggestions and ooni", async () => {
+  it("has exactly the contract's fields plus the status's fields as the API shapes them, suggestions and ooni", async () => {
     const json = askJson(await ask("chatapp in beijing", "en", await context()));
     expect(Object.keys(json).sort()).toEqual(
       [
@@ -91,13 +91,18 @@ describe("askJson", () => {
         "country",
         "domain",
         "features",
+        "measuredAt",
         "mechanism",
         "method",
+        "networks",
         "ooni",
         "region",
+        "regions",
         "service",
         "since",
         "source",
+        "sources",
+        "stale",
         "status",
         "suggestions",
         "text",

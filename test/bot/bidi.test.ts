@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstStrongDirection, keepRightToLeft } from "../../bot/bidi.js";
+import { firstStrongDirection, keepRightToLeft } from "../../present/bidi.js";
 
 describe("right to left", () => {
   it("finds the first strong character, skipping tags, entities, emoji and isolated names", () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reply } from "../../bot/conversation.js";
 import { encodeCheck, parseCheck } from "../../bot/features/check-now.js";
-import type { Store } from "../../store/types.js";
+import type { Store } from "../../model/store.js";
 import { realKb } from "../helpers.js";
-import { labOnDemand, type OnDemandLab, startOnDemandLab } from "../probes/on-demand-lab.js";
+import { labOnDemand, type OnDemandLab, startOnDemandLab } from "../pipeline/check-now-lab.js";
 import { callbackData, type Harness, startHarness, texts } from "./support/harness.js";
 import { ANNA, buttonPress, textMessage } from "./support/updates.js";
 

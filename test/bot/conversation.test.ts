@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ServiceStatus } from "../../analysis/types.js";
 import { reply } from "../../bot/conversation.js";
+import type { ServiceStatus } from "../../model/status.js";
 import { openStore } from "../../store/open.js";
 import { miniKb } from "../helpers.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../bot/commands.js";
-import { en } from "../../bot/i18n/en.js";
-import { locales, pickLang, t, tPlural } from "../../bot/i18n/index.js";
 import { CATEGORIES } from "../../kb/schema.js";
+import { en } from "../../present/i18n/en.js";
+import { locales, pickLang, t, tPlural } from "../../present/i18n/index.js";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

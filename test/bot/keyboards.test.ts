@@ -7,7 +7,7 @@ import {
   parseCallback,
   subscriptionsKeyboard,
 } from "../../bot/keyboards.js";
-import { ALL_SERVICES } from "../../store/types.js";
+import { ALL_SERVICES } from "../../model/store.js";
 import { miniKb, realKb } from "../helpers.js";
 
 describe("callback data", () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { type ParsedQuestion, parseQuestion } from "../../bot/parse.js";
+import { parseQuestion } from "../../bot/parse.js";
+import type { ParsedQuestion } from "../../model/question.js";
 import { realKb } from "../helpers.js";
 
 interface Phrasing {

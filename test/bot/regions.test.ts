@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { RegionStatus, ServiceStatus, VantageStatus } from "../../analysis/types.js";
-import type { Answer } from "../../bot/answer.js";
 import { renderAnswer } from "../../bot/render.js";
 import { renderDetails } from "../../bot/views/details.js";
-import { disagreementSummary, listOf, regionLines, regionSummary } from "../../bot/views/regions.js";
 import type { Lang } from "../../kb/schema.js";
+import type { RegionStatus, ServiceStatus, VantageStatus } from "../../model/status.js";
+import type { Answer } from "../../pipeline/answer.js";
 import { statusView } from "../../pipeline/status-view.js";
+import { disagreementSummary, listOf, regionLines, regionSummary } from "../../present/regions.js";
 import { renderServicePage, type ServicePageModel } from "../../web/views/service-page.js";
 import { answerWithNothingKnown, realKb } from "../helpers.js";
 
@@ -214,12 +214,13 @@ describe("the web service page", () => {
     const model: ServicePageModel = {
       service: "telegram",
       country: "CN",
-      status: statusView(kb, { service: "telegram", country: "CN" }, status),
+      status: statusView(kb, { service: "telegram", country: "CN" }, status, Date.parse(status.checkedAt)),
       timeline: [],
       events: [],
       chart: { svg: "<svg></svg>", availability: null, measuredMs: 0 },
       alternatives: [],
       circumvention: [],
+      now: new Date(status.checkedAt),
     };
     const page = renderServicePage(kb, model, "zh-Hans").value;
     expect(page).toContain('<p class="region-line">按地区：北京和深圳被封锁，上海可访问。</p>');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Answer } from "../../bot/answer.js";
-import { formatDate, htmlToPlainText, renderAnswer } from "../../bot/render.js";
+import { renderAnswer } from "../../bot/render.js";
 import type { KbEvent, Lang } from "../../kb/schema.js";
+import type { Answer } from "../../pipeline/answer.js";
+import { formatDate, htmlToPlainText } from "../../present/text.js";
 import { answerWithNothingKnown, miniKb } from "../helpers.js";
 
 const kb = miniKb();
@@ -26,10 +27,10 @@ describe("renderAnswer", () => {
       method: { vantages: 2, controls: 1, measurements: 70, positive: 0, direct: 0 },
       history: [blockedEvent, partialEvent],
       alternatives: [
-        { service: "safechat", status: "accessible", basis: "measurement", e2ee: "yes" },
-        { service: "openchat", status: "accessible", basis: "history", e2ee: "no" },
+        { service: "safechat", status: "accessible", basis: "measurement", stale: false, e2ee: "yes" },
+        { service: "openchat", status: "accessible", basis: "history", stale: false, e2ee: "no" },
       ],
-      circumvention: [{ service: "tunnel", status: "unknown", basis: "none", e2ee: "no" }],
+      circumvention: [{ service: "tunnel", status: "unknown", basis: "none", stale: false, e2ee: "no" }],
     };
     expect(renderAnswer(kb, answer, "en")).toBe(
       [
@@ -53,6 +54,89 @@ describe("renderAnswer", () => {
         "<i>How we know: probes in China were compared with an uncensored control network, which tells blocked from down. /about</i>",
       ].join("\n"),
     );
+  });
+
+  // Measured by OONI's volunteers alone: who, on which networks, how long ago; a network that disagrees.
+  const byOoni: Answer = {
+    ...base,
+    at: "2026-11-21T12:00:00.000Z",
+    status: "partial",
+    basis: "measurement",
+    since: "2026-11-21T09:00:00.000Z",
+    checkedAt: "2026-11-21T11:17:00.000Z",
+    measuredAt: "2026-11-21T10:40:00.000Z",
+    mechanism: "tls",
+    method: { vantages: 4, controls: 4, measurements: 4, positive: 0, direct: 0 },
+    sources: [
+      {
+        kind: "ooni",
+        status: "partial",
+        vantages: ["ooni:AS4134", "ooni:AS4837", "ooni:AS9808", "ooni:AS4812"],
+        networks: [
+          { asn: 4134, name: "Chinanet" },
+          { asn: 4837, name: "China Unicom <CU>" },
+          { asn: 9808, name: "China Mobile" },
+          { asn: 4812, name: "AS4812" },
+        ],
+        measurements: 4,
+        latestAt: "2026-11-21T10:40:00.000Z",
+        earliestAt: "2026-11-20T13:10:00.000Z",
+      },
+    ],
+    networks: [
+      { asn: 4134, name: "Chinanet", status: "blocked" },
+      { asn: 4837, name: "China Unicom <CU>", status: "blocked" },
+      { asn: 9808, name: "China Mobile", status: "accessible" },
+    ],
+  };
+
+  it("says who measured, on which networks and how long ago, escaped", () => {
+    expect(renderAnswer(kb, byOoni, "en").split("\n").slice(0, 5)).toEqual([
+      "🟠 <b>ChatApp in China: partially blocked</b>",
+      "Since 21 November 2026 09:00 UTC · last checked 21 November 2026 11:17 UTC · newest measurement 21 November 2026 10:40 UTC",
+      "Measured by OONI volunteers on 4 networks in the last 23 h (Chinanet AS4134, China Unicom &lt;CU&gt; AS4837, China Mobile AS9808, 1 more).",
+      "By network: blocked on Chinanet AS4134, China Unicom &lt;CU&gt; AS4837; works on China Mobile AS9808.",
+      "",
+    ]);
+    expect(
+      renderAnswer(
+        kb,
+        { ...byOoni, sources: byOoni.sources.map((source) => ({ ...source, vantages: ["ooni:AS4134"] })) },
+        "ru",
+      ),
+    ).toContain(
+      "\nИзмерено добровольцами OONI в 1 сети за последние 23 ч (Chinanet AS4134, China Unicom &lt;CU&gt; AS4837, China Mobile AS9808, ещё 1).\n",
+    );
+  });
+
+  it("shows both when our probes and OONI's volunteers disagree, never an average", () => {
+    const probes = {
+      kind: "probe" as const,
+      status: "accessible" as const,
+      vantages: ["bj-1"],
+      networks: [],
+      measurements: 12,
+      latestAt: "2026-11-21T11:17:00.000Z",
+      earliestAt: "2026-11-21T11:17:00.000Z",
+    };
+    const lines = renderAnswer(kb, { ...byOoni, sources: [probes, ...byOoni.sources] }, "en").split("\n");
+    expect(lines[2]).toBe("Measured by our probes from 1 vantage in the last 1 h.");
+    expect(lines[4]).toBe(
+      "The sources disagree, so both are shown: our probes: accessible; OONI volunteers: partially blocked.",
+    );
+  });
+
+  it("tells a status whose newest measurement is older than 48 h as the last known one", () => {
+    const old = { ...byOoni, at: "2026-11-24T12:00:00.000Z", stale: true };
+    const lines = renderAnswer(kb, old, "en").split("\n");
+    expect(lines[0]).toBe("🟠 <b>ChatApp in China: partially blocked (last known)</b>");
+    expect(lines[2]).toBe(
+      "Measured by OONI volunteers on 4 networks in the last 95 h (Chinanet AS4134, China Unicom &lt;CU&gt; AS4837, China Mobile AS9808, 1 more).",
+    );
+    expect(lines[4]).toBe(
+      "The newest measurement is from 21 November 2026 10:40 UTC, more than 48 hours ago: this is the last known status, not necessarily today's.",
+    );
+    expect(renderAnswer(kb, old, "fa")).toContain("بیش از 48 ساعت پیش");
   });
 
   it("says there is no fresh measurement and answers from history, never pretending to have measured", () => {

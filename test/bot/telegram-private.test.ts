@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ServiceStatus } from "../../analysis/types.js";
+import type { ServiceStatus } from "../../model/status.js";
 import { miniKb } from "../helpers.js";
 import type { RecordedCall } from "../support/bot-api-server.js";
 import { callbackData, type Harness, startHarness, texts } from "./support/harness.js";

@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { ServiceStatus } from "../../analysis/types.js";
-import type { ListedService } from "../../bot/answer.js";
 import { renderAbout } from "../../bot/views/about.js";
 import { renderAlternatives } from "../../bot/views/alternatives.js";
 import { renderDetails } from "../../bot/views/details.js";
@@ -10,17 +8,19 @@ import { renderList } from "../../bot/views/list.js";
 import { renderReportReceipt } from "../../bot/views/reports.js";
 import { renderSubscriptions } from "../../bot/views/subscriptions.js";
 import { targetLabel } from "../../bot/views/targets.js";
-import { ALL_SERVICES } from "../../store/types.js";
+import type { ServiceStatus } from "../../model/status.js";
+import { ALL_SERVICES } from "../../model/store.js";
+import type { ListedService } from "../../pipeline/read-model.js";
 import { miniKb } from "../helpers.js";
 
 const kb = miniKb();
 const CHATAPP_CN = { service: "chatapp", country: "CN" };
 
 const overview: ListedService[] = [
-  { service: "chatapp", status: "blocked", basis: "history" },
-  { service: "openchat", status: "accessible", basis: "measurement" },
-  { service: "safechat", status: "unknown", basis: "none" },
-  { service: "tunnel", status: "partial", basis: "measurement" },
+  { service: "chatapp", status: "blocked", basis: "history", stale: false },
+  { service: "openchat", status: "accessible", basis: "measurement", stale: false },
+  { service: "safechat", status: "unknown", basis: "none", stale: false },
+  { service: "tunnel", status: "partial", basis: "measurement", stale: false },
 ];
 
 const measured: ServiceStatus = {
@@ -66,7 +66,7 @@ describe("renderList", () => {
     const lines = renderList(
       kb,
       "CN",
-      [{ service: "tunnel", status: "blocked", basis: "measurement" }],
+      [{ service: "tunnel", status: "blocked", basis: "measurement", stale: false }],
       "en",
     );
     expect(lines.split("\n").at(-1)).toBe(
@@ -150,10 +150,12 @@ describe("renderAlternatives", () => {
     const view = {
       ...CHATAPP_CN,
       alternatives: [
-        { service: "safechat", status: "accessible", basis: "measurement", e2ee: "yes" },
-        { service: "openchat", status: "blocked", basis: "history", e2ee: "no" },
+        { service: "safechat", status: "accessible", basis: "measurement", stale: false, e2ee: "yes" },
+        { service: "openchat", status: "blocked", basis: "history", stale: false, e2ee: "no" },
       ] as const,
-      circumvention: [{ service: "tunnel", status: "unknown", basis: "none", e2ee: "no" }] as const,
+      circumvention: [
+        { service: "tunnel", status: "unknown", basis: "none", stale: false, e2ee: "no" },
+      ] as const,
     };
     expect(
       renderAlternatives(

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Store } from "../../model/store.js";
 import {
   type BackupEntry,
   BackupError,
@@ -12,7 +13,6 @@ import {
   StoreNotEmptyError,
 } from "../../store/backup.js";
 import { openStore } from "../../store/open.js";
-import type { Store } from "../../store/types.js";
 import { freshNamespace, REDIS_URL, tempDir } from "../store/fixtures.js";
 
 // Backup and restore (store/backup.ts, `isblocked backup` / `restore`) against a real SQLite file and the

@@ -1,13 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { netnsAvailable, runInNetns } from "../lab/netns.js";
+import { netnsAvailable, runInNetns } from "../../lab/netns.js";
 
 // A host with ordinary internet access is not in China. In an uncensored world of the test's own (a
-// network namespace where every address answers: test/lab/run-uncensored.ts), the two-command default
+// network namespace where every address answers: lab/run-uncensored.ts), the two-command default
 // claims no measured status for China, `ask` still gives the 2017 history, and only HOST_COUNTRY makes
 // this host a vantage there, with a warning that it is now trusted to be.
 
-const runner = fileURLToPath(new URL("../../dist/test/lab/run-uncensored.js", import.meta.url));
+const runner = fileURLToPath(new URL("../../dist/lab/run-uncensored.js", import.meta.url));
 const WORLD_SETUP = "ip route add local 0.0.0.0/0 dev lo table local";
 
 interface Run {

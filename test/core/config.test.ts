@@ -7,7 +7,7 @@ function problems(env: Record<string, string>): string[] {
   try {
     loadConfig(env);
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => p.variable);
+    if (error instanceof ConfigError) return error.problems.map((p) => p.where);
     throw error;
   }
   return [];
@@ -34,6 +34,10 @@ describe("loadConfig", () => {
       digestHour: 8,
       ooniApiUrl: "https://api.ooni.io",
       ooniCacheMs: 3_600_000,
+      ooniSchedule: "17 * * * *",
+      ooniCountries: undefined,
+      ooniBudget: 1_500,
+      ooniRatePerMinute: 30,
     });
   });
 
@@ -50,8 +54,16 @@ describe("loadConfig", () => {
       VANTAGES_FILE: "vantages.yaml",
       WEB_PORT: "9090",
       LOG_LEVEL: "debug",
+      OONI_SCHEDULE: "*/30 * * * *",
+      OONI_COUNTRIES: "cn, ir,ru",
+      OONI_BUDGET: "200",
+      OONI_RATE: "60",
     });
     expect(config).toMatchObject({
+      ooniSchedule: "*/30 * * * *",
+      ooniCountries: ["CN", "IR", "RU"],
+      ooniBudget: 200,
+      ooniRatePerMinute: 60,
       defaultCountry: "IR",
       webPort: 9090,
       probeSchedule: "off",
@@ -74,6 +86,10 @@ describe("loadConfig", () => {
     [{ WEB_PORT: "70000" }, "WEB_PORT"],
     [{ WEB_PORT: "eighty" }, "WEB_PORT"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ OONI_SCHEDULE: "hourly" }, "OONI_SCHEDULE"],
+    [{ OONI_COUNTRIES: "China" }, "OONI_COUNTRIES"],
+    [{ OONI_BUDGET: "0" }, "OONI_BUDGET"],
+    [{ OONI_RATE: "lots" }, "OONI_RATE"],
     [{ WEBHOOK_URL: "http://insecure.example/hook", BOT_TOKEN: TOKEN }, "WEBHOOK_URL"],
     [{ WEBHOOK_URL: "https://bot.example.org/hook" }, "WEBHOOK_URL"],
     [{ TELEGRAM_API_ROOT: "ftp://x" }, "TELEGRAM_API_ROOT"],

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type AlertDispatcher, createAlertDispatcher } from "../../bot/alerts/dispatcher.js";
 import { type AlertTelegram, telegrafSender } from "../../bot/alerts/telegram-sender.js";
 import { createLogger } from "../../core/log.js";
+import type { Store } from "../../model/store.js";
 import { openStore } from "../../store/open.js";
-import type { Store } from "../../store/types.js";
 import {
   acceptedByChat,
   change,

@@ -93,7 +93,7 @@ function load(): KnowledgeBase | string[] {
     return loadKnowledgeBase(dir);
   } catch (error) {
     if (!(error instanceof KbError)) throw error;
-    return error.problems.map((p) => {
+    return error.kbProblems.map((p) => {
       expect(p.file).toEqual(expect.any(String));
       expect(p.message).toEqual(expect.any(String));
       return p.code;
@@ -148,9 +148,14 @@ describe("loadKnowledgeBase under fuzzing", () => {
     expect(load()).toContain("KbUnreadable");
     writeFileSync(join(dir, "countries.yaml"), `${"[".repeat(5000)}${"]".repeat(5000)}`);
     expect(load()).toContain("KbUnreadable");
-    writeFileSync(join(dir, "countries.yaml"), original.get("countries.yaml") ?? "");
-    unlinkSync(join(dir, "events.yaml"));
+    unlinkSync(join(dir, "countries.yaml"));
     expect(load()).toContain("KbUnreadable");
+    writeFileSync(join(dir, "countries.yaml"), original.get("countries.yaml") ?? "");
+    // History is optional (events.yaml or events/*.yaml): without it, a knowledge base with no history.
+    unlinkSync(join(dir, "events.yaml"));
+    const bare = load();
+    expect(bare).toBeInstanceOf(KnowledgeBase);
+    expect((bare as KnowledgeBase).events).toEqual([]);
     for (const [file, text] of original) writeFileSync(join(dir, file), text);
     expect(load()).toBeInstanceOf(KnowledgeBase);
   });

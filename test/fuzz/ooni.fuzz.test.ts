@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyzeDocument } from "../../analysis/ooni/read.js";
-import { type FileAnalysis, MECHANISMS, SERVICE_STATUSES, VERDICTS } from "../../analysis/types.js";
+import { type FileAnalysis, MECHANISMS, SERVICE_STATUSES, VERDICTS } from "../../model/status.js";
 import { fixturePath, realKb } from "../helpers.js";
 import { FUZZ_TIMEOUT_MS, RUNS, textUnit } from "./arbitraries.js";
 import { pathsOf, replaced } from "./mutate.js";

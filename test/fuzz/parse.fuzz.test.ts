@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ParsedQuestion, parseQuestion } from "../../bot/parse.js";
+import { parseQuestion } from "../../bot/parse.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
+import type { ParsedQuestion } from "../../model/question.js";
 import { realKb } from "../helpers.js";
 import { FUZZ_TIMEOUT_MS, fuzzText, INVISIBLE, RUNS } from "./arbitraries.js";
 

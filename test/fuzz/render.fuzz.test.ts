@@ -1,15 +1,16 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MECHANISMS, SERVICE_STATUSES, VERDICTS } from "../../analysis/types.js";
-import type { Answer, Basis, RelatedService } from "../../bot/answer.js";
-import { keepRightToLeft } from "../../bot/bidi.js";
 import { reply } from "../../bot/conversation.js";
-import { isRtl, locales } from "../../bot/i18n/index.js";
-import { escapeHtml, renderAnswer } from "../../bot/render.js";
+import { renderAnswer } from "../../bot/render.js";
 import { splitMessage, TELEGRAM_MESSAGE_LIMIT } from "../../bot/split.js";
 import { LANGS, type Lang } from "../../kb/schema.js";
+import { MECHANISMS, SERVICE_STATUSES, SOURCE_KINDS, VERDICTS } from "../../model/status.js";
+import type { Store } from "../../model/store.js";
+import type { Answer, Basis, RelatedService } from "../../pipeline/answer.js";
+import { keepRightToLeft } from "../../present/bidi.js";
+import { isRtl, locales } from "../../present/i18n/index.js";
+import { escapeHtml } from "../../present/text.js";
 import { openStore } from "../../store/open.js";
-import type { Store } from "../../store/types.js";
 import { realKb } from "../helpers.js";
 import { FUZZ_TIMEOUT_MS, fuzzText, RUNS } from "./arbitraries.js";
 import { telegramHtmlProblems, textOf } from "./telegram-html.js";
@@ -129,10 +130,23 @@ describe("messages of any answer", () => {
     service: serviceId,
     status,
     basis: fc.constantFrom(...BASES),
+    stale: fc.boolean(),
     e2ee: fc.constantFrom("yes", "optional", "no"),
+  });
+  // Network names come from a dataset and OONI: any text, escaped like every other value from outside.
+  const network = fc.record({ asn: fc.nat(), name: fuzzText() });
+  const source = fc.record({
+    kind: fc.constantFrom(...SOURCE_KINDS),
+    status,
+    vantages: fc.array(fc.string(), { maxLength: 40 }),
+    networks: fc.array(network, { maxLength: 40 }),
+    measurements: fc.nat({ max: 100_000 }),
+    latestAt: date,
+    earliestAt: date,
   });
   const answer = serviceId.chain((service) =>
     fc.record<Answer>({
+      at: date,
       understood: fc.boolean(),
       service: fc.option(fc.constant(service), { freq: 5 }),
       domain: fc.option(fc.domain()),
@@ -165,6 +179,10 @@ describe("messages of any answer", () => {
       event: fc.option(fc.constantFrom(...kb.events)),
       undecidedAt: fc.option(date),
       evidence: fc.constant([]),
+      sources: fc.array(source, { maxLength: 3 }),
+      networks: fc.array(fc.record({ asn: fc.nat(), name: fuzzText(), status }), { maxLength: 40 }),
+      measuredAt: fc.option(date),
+      stale: fc.boolean(),
       history: fc.subarray([...kb.events], { maxLength: 3 }),
       alternatives: fc.array(related, { maxLength: 8 }),
       circumvention: fc.array(related, { maxLength: 8 }),

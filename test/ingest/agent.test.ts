@@ -6,18 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../core/log.js";
 import { createMetrics } from "../../core/metrics.js";
 import { createAgent } from "../../ingest/agent.js";
-import { parseAgents } from "../../ingest/agents.js";
+import { INGEST_PATH, ingestRoutes } from "../../ingest/http.js";
 import { type Batch, Outbox } from "../../ingest/outbox.js";
+import { type LabDnsServer, startDnsServer } from "../../lab/servers/dns.js";
+import { type LabTcpServer, startTcpServer } from "../../lab/servers/tcp.js";
+import { DEFAULT_TIMEOUTS } from "../../model/measurement.js";
+import type { Store } from "../../model/store.js";
+import { parseAgents } from "../../pipeline/agents.js";
 import { RCODES } from "../../probes/dns-wire.js";
+import { measurerOn } from "../../probes/endpoint.js";
 import { realNetwork } from "../../probes/network.js";
-import { DEFAULT_TIMEOUTS } from "../../probes/types.js";
 import { openStore } from "../../store/open.js";
-import type { Store } from "../../store/types.js";
-import { INGEST_PATH, ingestMount } from "../../web/routes/ingest.js";
 import { createWebServer, type WebServer } from "../../web/server.js";
 import { miniKb } from "../helpers.js";
-import { type LabDnsServer, startDnsServer } from "../lab/servers/dns.js";
-import { type LabTcpServer, startTcpServer } from "../lab/servers/tcp.js";
 import { tempDir } from "../store/fixtures.js";
 
 // The agent against a real ingest endpoint on loopback. Its probes resolve through a lab DNS server that
@@ -48,7 +49,11 @@ describe("remote agent", () => {
       kb: miniKb(),
       metrics: createMetrics(),
       log: silent,
-      extraRoutes: [ingestMount({ store, agents, metrics: createMetrics(), log: silent })],
+    });
+    web.mount({
+      path: INGEST_PATH,
+      route: "ingest",
+      app: ingestRoutes({ store, agents, metrics: createMetrics(), log: silent }),
     });
     port = await web.listen(port, "127.0.0.1");
   }
@@ -96,7 +101,7 @@ describe("remote agent", () => {
     const agent = createAgent({
       kb: miniKb(),
       plan: { vantages: [vantage()], timeouts: { ...DEFAULT_TIMEOUTS, tcp: 2000, tls: 2000 } },
-      network: realNetwork,
+      measure: measurerOn(realNetwork),
       outbox,
       target: { url: url(), agentId: "thr-1", key: KEY },
       log: silent,
@@ -138,7 +143,7 @@ describe("remote agent", () => {
     const wrongKey = createAgent({
       kb: miniKb(),
       plan: { vantages: [vantage()], timeouts: DEFAULT_TIMEOUTS },
-      network: realNetwork,
+      measure: measurerOn(realNetwork),
       outbox,
       target: { url: url(), agentId: "thr-1", key: "not-the-registered-key-0123456789abc" },
       log: silent,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AgentsFileError, parseAgents } from "../../ingest/agents.js";
+import { AgentsFileError, parseAgents } from "../../pipeline/agents.js";
 
 const KEY = "k".repeat(32);
 

@@ -2,20 +2,21 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../core/log.js";
 import { createMetrics, type IsblockedMetrics } from "../../core/metrics.js";
-import { type AgentRegistry, parseAgents } from "../../ingest/agents.js";
 import { MAX_BODY_BYTES } from "../../ingest/handler.js";
+import { INGEST_PATH, ingestRoutes } from "../../ingest/http.js";
 import { signedHeaders, WINDOW_S } from "../../ingest/signature.js";
-import type { Measurement } from "../../probes/types.js";
+import type { Measurement } from "../../model/measurement.js";
+import type { Store } from "../../model/store.js";
+import { type AgentRegistry, parseAgents } from "../../pipeline/agents.js";
 import { openStore } from "../../store/open.js";
-import type { Store } from "../../store/types.js";
-import { INGEST_PATH, ingestMount } from "../../web/routes/ingest.js";
 import { createWebServer, type WebServer } from "../../web/server.js";
 import { miniKb } from "../helpers.js";
 import { tempDir } from "../store/fixtures.js";
 import { measurement, sqliteRows } from "./support.js";
 
-// POST /api/v1/ingest on a real web server (port 0) over a real SQLite file. Every refusal is checked
-// against a snapshot of the file's rows taken before it: no state change, not even a replay mark.
+// POST /api/v1/ingest mounted on a real web server (port 0), as `start` mounts it, over a real SQLite
+// file. Every refusal is checked against a snapshot of the file's rows taken before it: no state change,
+// not even a replay mark.
 
 const KEY = "beijing-agent-key-0123456789abcdef";
 const OTHER_KEY = "shanghai-agent-key-0123456789abcdef";
@@ -26,6 +27,7 @@ describe("ingest endpoint", () => {
   let store: Store;
   let web: WebServer;
   let url: string;
+  let base: string;
   let metrics: IsblockedMetrics;
   let agents: AgentRegistry;
 
@@ -47,9 +49,10 @@ describe("ingest endpoint", () => {
       kb: miniKb(),
       metrics,
       log,
-      extraRoutes: [ingestMount({ store, agents, metrics, log })],
     });
-    url = `http://127.0.0.1:${await web.listen(0, "127.0.0.1")}${INGEST_PATH}`;
+    web.mount({ path: INGEST_PATH, route: "ingest", app: ingestRoutes({ store, agents, metrics, log }) });
+    base = `http://127.0.0.1:${await web.listen(0, "127.0.0.1")}`;
+    url = `${base}${INGEST_PATH}`;
   });
   afterAll(async () => {
     await web.close();
@@ -149,11 +152,43 @@ describe("ingest endpoint", () => {
     await refusedUnchanged(405, async () => fetch(url));
   });
 
-  it("counts accepted and refused reports at /metrics", async () => {
-    const exposed = metrics.registry.expose();
+  it("refuses a body over the limit sent without a length (chunked) with 413, reading no further", async () => {
+    let sent = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(120);
+    // Twice the limit, streamed: the server stops reading past MAX_BODY_BYTES and answers.
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > 2 * MAX_BODY_BYTES) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const before = await sqliteRows(file);
+    const response = await fetch(url, {
+      method: "POST",
+      headers: signedHeaders("bj-1", KEY, nowS(), "x"),
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(response.headers.get("connection")).toBe("close");
+    expect(await response.json()).toEqual({
+      error: "too_large",
+      message: `the body may be at most ${MAX_BODY_BYTES} bytes`,
+    });
+    expect(await sqliteRows(file)).toBe(before);
+  });
+
+  it("counts accepted and refused reports at /metrics, and the requests like any other route", async () => {
+    const exposed = await (await fetch(`${base}/metrics`)).text();
     expect(exposed).toMatch(/isblocked_ingest_requests_total\{outcome="accepted"\} [1-9]/);
     expect(exposed).toMatch(/isblocked_ingest_requests_total\{outcome="unauthorized"\} 7/);
     expect(exposed).toMatch(/isblocked_ingest_requests_total\{outcome="replayed"\} 1/);
-    expect(exposed).toMatch(/isblocked_ingest_requests_total\{outcome="too_large"\} 1/);
+    expect(exposed).toMatch(/isblocked_ingest_requests_total\{outcome="too_large"\} 2/);
+    // The POSTs themselves, in the web server's request metrics.
+    expect(exposed).toMatch(/isblocked_http_requests_total\{route="ingest",code="200"\} [1-9]/);
+    expect(exposed).toContain('isblocked_http_requests_total{route="ingest",code="401"} 7');
+    expect(exposed).toContain('isblocked_http_requests_total{route="ingest",code="413"} 2');
+    expect(exposed).toContain('isblocked_http_requests_total{route="ingest",code="405"} 1');
   });
 });

@@ -1,5 +1,5 @@
 import { KeyvSqlite } from "@keyv/sqlite";
-import type { Measurement } from "../../probes/types.js";
+import type { Measurement } from "../../model/measurement.js";
 
 // Shared by the ingest tests: measurements as an agent sends them, and a snapshot of every row of a
 // SQLite store, read through a connection of its own, to show a rejected request changed nothing.

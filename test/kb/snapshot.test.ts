@@ -44,7 +44,7 @@ function problemsOf(load: () => unknown): string[] {
   try {
     load();
   } catch (error) {
-    if (error instanceof KbError) return error.problems.map((p) => `${p.code} ${p.file}`);
+    if (error instanceof KbError) return error.kbProblems.map((p) => `${p.code} ${p.file}`);
     throw error;
   }
   return [];

@@ -19,7 +19,7 @@ function codesOf(dir: string): string[] {
   try {
     loadKnowledgeBase(dir);
   } catch (error) {
-    if (error instanceof KbError) return error.problems.map((p) => p.code);
+    if (error instanceof KbError) return error.kbProblems.map((p) => p.code);
     throw error;
   }
   return [];
@@ -130,7 +130,7 @@ describe("knowledge base validation", () => {
       loadKnowledgeBase(dir);
       expect.unreachable();
     } catch (error) {
-      const problems = (error as KbError).problems;
+      const problems = (error as KbError).kbProblems;
       expect(problems.map((p) => p.code).sort()).toEqual(["KbEventWithoutSource", "KbUnknownId"]);
       expect(problems.every((p) => p.file === "kb-mini/events.yaml" || p.file.endsWith("events.yaml"))).toBe(
         true,
@@ -150,7 +150,7 @@ describe("knowledge base validation", () => {
       loadKnowledgeBase(dir);
       expect.unreachable();
     } catch (error) {
-      const problems = (error as KbError).problems;
+      const problems = (error as KbError).kbProblems;
       expect(problems.map((p) => [p.code, p.file.endsWith("events/CN.yaml")])).toEqual([
         ["KbUnknownId", true],
       ]);

@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { netnsAvailable, runInNetns } from "./netns.js";
-import { SCENARIOS } from "./scenarios.js";
+import { netnsAvailable, runInNetns } from "../../lab/netns.js";
+import { SCENARIOS } from "../../lab/scenarios.js";
 
 // Each scenario runs in a network namespace of its own where every IPv4 address is local, so the
 // knowledge base's real names and addresses can be served with no packet able to leave.
-const runner = fileURLToPath(new URL("../../dist/test/lab/run-scenario.js", import.meta.url));
+const runner = fileURLToPath(new URL("../../dist/lab/run-scenario.js", import.meta.url));
 // The black hole must win over "everything is local": a more specific route in the same local table.
 const WORLD_SETUP =
   "ip route add local 0.0.0.0/0 dev lo table local && ip route add 198.51.100.0/24 dev lo table local";

@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ServiceStatus } from "../../analysis/types.js";
 import { ask, askJson } from "../../bot/ask.js";
 import { ooniCreditLines } from "../../bot/views/ooni-credit.js";
 import { loadConfig } from "../../core/config.js";
 import { createLogger } from "../../core/log.js";
 import { loadKnowledgeBase } from "../../kb/load.js";
-import { createOoniSource } from "../../ooni/source.js";
-import type { OoniSummary } from "../../ooni/types.js";
-import { openStore } from "../../store/open.js";
 import {
   haveExplorerApi,
   loadRecordedMeasurements,
   type OoniApiServer,
   startOoniApiServer,
-} from "../support/ooni-api-server.js";
+} from "../../lab/ooni-api-server.js";
+import type { OoniSummary } from "../../model/ooni.js";
+import type { ServiceStatus } from "../../model/status.js";
+import { createOoniSource } from "../../ooni/source.js";
+import { openStore } from "../../store/open.js";
 
 const summary: OoniSummary = {
   source: "ooni",
@@ -87,7 +87,13 @@ describe.skipIf(!haveExplorerApi)("answers with OONI's replayed measurements", (
       now: () => Date.parse("2022-11-10T12:00:00Z"),
     });
     try {
-      return await ask(question, lang, { kb, store, defaultCountry: "JP", ooni });
+      return await ask(question, lang, {
+        kb,
+        store,
+        defaultCountry: "JP",
+        ooni,
+        now: () => Date.parse("2022-11-10T12:00:00Z"),
+      });
     } finally {
       ooni.close();
       await store.close();

@@ -1,11 +1,13 @@
+import { createSocket } from "node:dgram";
 import { once } from "node:events";
 import { connect } from "node:net";
+import { decode as decodePacket, encode as encodePacket, RECURSION_DESIRED } from "dns-packet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { byQuerier, type DnsZone, type LabDnsServer, startDnsServer } from "../../lab/servers/dns.js";
+import { type LabDohServer, startDohServer } from "../../lab/servers/doh.js";
 import { answeredAddresses, measureDns, measureDnsQuery } from "../../probes/dns.js";
 import { decodeMessage, encodeQuery } from "../../probes/dns-wire.js";
 import { measureDoh, measureDohQuery } from "../../probes/doh.js";
-import { byQuerier, type DnsZone, type LabDnsServer, startDnsServer } from "../lab/servers/dns.js";
-import { type LabDohServer, startDohServer } from "../lab/servers/doh.js";
 import { CONTROL_SOURCE, expectEndedByTimeout, labContext, PROBE_SOURCE } from "./support.js";
 
 // One lab resolver that lies to the probe vantage (queries from 127.0.0.2) and tells the control
@@ -198,5 +200,40 @@ describe("the lab DNS server", () => {
     expect(response.id).toBe(7);
     expect(response.answers.map((a) => a.data)).toEqual(["10.10.34.34"]);
     expect(server.seen.at(-1)).toMatchObject({ transport: "tcp", from: PROBE_SOURCE });
+  });
+
+  it("answers an EDNS query of a type it does not name, recording the type's number", async () => {
+    const socket = createSocket("udp4");
+    socket.bind(0, CONTROL_SOURCE);
+    await once(socket, "listening");
+    const query = encodePacket({
+      type: "query",
+      id: 99,
+      flags: RECURSION_DESIRED,
+      questions: [{ name: "www.lab.test", type: "MX" }],
+      additionals: [
+        {
+          name: ".",
+          type: "OPT",
+          udpPayloadSize: 1232,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ],
+    });
+    socket.send(query, server.port, server.host);
+    const [reply] = (await once(socket, "message")) as [Buffer];
+    socket.close();
+    expect(decodePacket(reply)).toMatchObject({ id: 99, type: "response", flag_rd: true, rcode: "NOERROR" });
+    expect(decodePacket(reply).answers).toEqual([]);
+    expect(server.seen.at(-1)).toMatchObject({ name: "www.lab.test", type: 15, transport: "udp" });
+  });
+
+  it("over DoH, calls a query it cannot decode a bad request", async () => {
+    const response = await fetch(`${doh.baseUrl}?dns=AAAA`);
+    expect(response.status).toBe(400);
   });
 });

@@ -3,10 +3,11 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { endpointInput, parseEndpointInput } from "../../kb/endpoint.js";
 import type { Endpoint } from "../../kb/schema.js";
-import { endpointInput, measureEndpoint, parseEndpointInput } from "../../probes/endpoint.js";
+import { FAILURES, type Measurement, type StageTimeouts, type Vantage } from "../../model/measurement.js";
+import { measureEndpoint } from "../../probes/endpoint.js";
 import { realNetwork } from "../../probes/network.js";
-import { FAILURES, type Measurement, type StageTimeouts, type Vantage } from "../../probes/types.js";
 import { ADDRESSES, type LabWorld, startLabWorld } from "./lab-world.js";
 
 // Whole endpoints measured from the censored probe vantage and from the control, as named scenarios:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { FAILURES } from "../../model/measurement.js";
 import { classifyFailure, ProbeFailure, scrubAddresses } from "../../probes/failures.js";
-import { FAILURES } from "../../probes/types.js";
 
 const withCode = (code: string, message = `some ${code} error`) =>
   Object.assign(new Error(message), { code });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BLACKHOLE_IP, netnsAvailable, runNodeInNetns } from "../lab/netns.js";
+import { BLACKHOLE_IP, netnsAvailable, runNodeInNetns } from "../../lab/netns.js";
 
 // Stage time-outs in a long-running process (nodejs/node#57736: a signal made by AbortSignal.any of a
 // parent and AbortSignal.timeout never fires once the garbage collector has run). The compiled code runs
@@ -67,9 +67,9 @@ describe.skipIf(!compiled || !netnsAvailable())("time-outs while the garbage col
       `
       const net = await import("node:net");
       const { openApp } = await import(${JSON.stringify(dist("cli/app.js"))});
-      const { runFullCycle } = await import(${JSON.stringify(dist("cli/cycle.js"))});
+      const { runFullCycle } = await import(${JSON.stringify(dist("pipeline/cycle.js"))});
       const { createCycleRunner } = await import(${JSON.stringify(dist("scheduler/cycle-runner.js"))});
-      const { parseVantages } = await import(${JSON.stringify(dist("probes/vantages.js"))});
+      const { parseVantages } = await import(${JSON.stringify(dist("pipeline/vantages.js"))});
       // The vantage's canary: a listener on loopback, so the vantage is online and its results count.
       const canary = net.createServer((s) => s.on("error", () => {})).listen(0, "127.0.0.1");
       await new Promise((r) => canary.once("listening", r));

@@ -1,10 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { measureHttpRoundTrip, measureRedirectChain, redirectTarget } from "../../probes/http.js";
-import type { ProbeContext } from "../../probes/stage.js";
-import { measureTarget } from "../../probes/target.js";
-import { DEFAULT_TIMEOUTS, type TestKeys } from "../../probes/types.js";
-import { type LabDnsServer, startDnsServer } from "../lab/servers/dns.js";
+import { type LabDnsServer, startDnsServer } from "../../lab/servers/dns.js";
 import {
   BLOCKPAGE_TITLE,
   type HttpRoute,
@@ -12,7 +8,11 @@ import {
   pageHtml,
   redirectChain,
   startHttpServer,
-} from "../lab/servers/http.js";
+} from "../../lab/servers/http.js";
+import { DEFAULT_TIMEOUTS, type TestKeys } from "../../model/measurement.js";
+import { measureHttpRoundTrip, measureRedirectChain, redirectTarget } from "../../probes/http.js";
+import type { ProbeContext } from "../../probes/stage.js";
+import { measureTarget } from "../../probes/target.js";
 import { CONTROL_SOURCE, labContext, labVantage, PROBE_SOURCE } from "./support.js";
 
 // HTTP over connections the TCP measurer opened: pages, a blockpage served to the probe vantage only,

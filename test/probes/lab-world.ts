@@ -1,9 +1,9 @@
-import type { Vantage } from "../../probes/types.js";
-import { byQuerier, type DnsZone, type LabDnsServer, startDnsServer } from "../lab/servers/dns.js";
-import { type LabDohServer, startDohServer } from "../lab/servers/doh.js";
-import { type LabHttpServer, labHttpHandler, startHttpServer } from "../lab/servers/http.js";
-import { type LabTcpServer, startTcpServer } from "../lab/servers/tcp.js";
-import { createTestCa, type LabTlsServer, startTlsServer, type TestCa } from "../lab/servers/tls.js";
+import { byQuerier, type DnsZone, type LabDnsServer, startDnsServer } from "../../lab/servers/dns.js";
+import { type LabDohServer, startDohServer } from "../../lab/servers/doh.js";
+import { type LabHttpServer, labHttpHandler, startHttpServer } from "../../lab/servers/http.js";
+import { type LabTcpServer, startTcpServer } from "../../lab/servers/tcp.js";
+import { createTestCa, type LabTlsServer, startTlsServer, type TestCa } from "../../lab/servers/tls.js";
+import type { Vantage } from "../../model/measurement.js";
 import { labVantage, PROBE_SOURCE } from "./support.js";
 
 // A small censored internet on loopback. Every name has its own 127.0.2.x address and every service

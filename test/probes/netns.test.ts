@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { Measurement, TcpConnect } from "../../probes/types.js";
-import { BLACKHOLE_IP, netnsAvailable, runNodeInNetns, UNROUTED_IP } from "../lab/netns.js";
+import { BLACKHOLE_IP, netnsAvailable, runNodeInNetns, UNROUTED_IP } from "../../lab/netns.js";
+import type { Measurement, TcpConnect } from "../../model/measurement.js";
 
 // Real connect timeouts: the compiled measurers run in a child inside a network namespace of the test's
 // own, where a TEST-NET range is routed to `lo` with no local address (a black hole) and nothing else

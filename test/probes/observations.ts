@@ -1,4 +1,4 @@
-import type { Measurement, Vantage } from "../../probes/types.js";
+import type { Measurement, Vantage } from "../../model/measurement.js";
 import { dns, keys, tcp, tls } from "../analysis/build.js";
 
 // What vantages observed of kb-mini's ChatApp (two essential features, text and media, one TLS endpoint
@@ -17,7 +17,8 @@ export function seen(
   vantage: Vantage,
   feature: keyof typeof HOSTS,
   what: Seen,
-  at = "2024-05-01 10:00:00",
+  // Now, in OONI's format: readings count while fresh (analysis/readings.ts), as in a running cycle.
+  at = new Date().toISOString().slice(0, 19).replace("T", " "),
 ): Measurement {
   const host = HOSTS[feature];
   const failure = what === "ok" ? null : what === "reset" ? "connection_reset" : "connection_refused";

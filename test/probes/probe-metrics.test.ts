@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMetrics } from "../../core/metrics.js";
-import { recordProbeMetrics, tallyProbes } from "../../probes/probe-metrics.js";
-import type { Measurement, TestKeys } from "../../probes/types.js";
+import type { Measurement, TestKeys } from "../../model/measurement.js";
+import { recordProbeMetrics, tallyProbes } from "../../pipeline/probe-metrics.js";
 import { dns, get, keys, tcp, tls } from "../analysis/build.js";
 
 function measurement(id: string, input: string, testKeys: TestKeys, canary = false): Measurement {

@@ -1,9 +1,6 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyFailure } from "../../probes/failures.js";
-import { checkDial, guardNetwork } from "../../probes/guarded-network.js";
-import { realNetwork } from "../../probes/network.js";
 import {
   type AddressPolicy,
   PUBLIC_WEB,
@@ -11,7 +8,10 @@ import {
   refusalOfAddress,
   refusalOfHost,
   refusalOfParsed,
-} from "../../probes/ssrf.js";
+} from "../../core/ssrf.js";
+import { classifyFailure } from "../../probes/failures.js";
+import { checkDial, guardNetwork } from "../../probes/guarded-network.js";
+import { realNetwork } from "../../probes/network.js";
 
 // The SSRF table: every spelling of a refused address is refused by the pure check, and a guarded dial
 // to it never reaches a real loopback listener that counts what it accepts.

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
+import type { Vantage } from "../../model/measurement.js";
 import { realNetwork } from "../../probes/network.js";
 import { type ProbeContext, startClock } from "../../probes/stage.js";
-import type { Vantage } from "../../probes/types.js";
 
 // Shared by the probe tests: a context on the real network (pointed at loopback lab servers only), the
 // check that a timed-out stage ended on time, and the two vantages every lab uses — a probe whose

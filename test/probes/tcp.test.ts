@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LabTcpServer, refusedPort, startTcpServer } from "../../lab/servers/tcp.js";
 import { measureTcpConnect } from "../../probes/tcp.js";
-import { type LabTcpServer, refusedPort, startTcpServer } from "../lab/servers/tcp.js";
 import { CONTROL_SOURCE, labContext, PROBE_SOURCE } from "./support.js";
 
 // TCP connects from each vantage's source address: a listener that resets the probe vantage right after

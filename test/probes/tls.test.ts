@@ -1,17 +1,17 @@
 import { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { realNetwork } from "../../probes/network.js";
-import type { ProbeContext } from "../../probes/stage.js";
-import { measureTcpConnect } from "../../probes/tcp.js";
-import { measureTlsHandshake } from "../../probes/tls.js";
-import { type LabTcpServer, startTcpServer } from "../lab/servers/tcp.js";
+import { type LabTcpServer, startTcpServer } from "../../lab/servers/tcp.js";
 import {
   createTestCa,
   type LabTlsServer,
   readServerName,
   startTlsServer,
   type TestCa,
-} from "../lab/servers/tls.js";
+} from "../../lab/servers/tls.js";
+import { realNetwork } from "../../probes/network.js";
+import type { ProbeContext } from "../../probes/stage.js";
+import { measureTcpConnect } from "../../probes/tcp.js";
+import { measureTlsHandshake } from "../../probes/tls.js";
 import { CONTROL_SOURCE, expectEndedByTimeout, labContext, PROBE_SOURCE } from "./support.js";
 
 // TLS handshakes against a lab CA: a valid certificate, one for another name, a self-signed one, an

@@ -2,10 +2,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DnsZone, type LabDnsServer, startDnsServer, zoneAnswerer } from "../../lab/servers/dns.js";
+import type { Store } from "../../model/store.js";
 import { openStore } from "../../store/open.js";
-import type { Store } from "../../store/types.js";
 import { freePort, type StartedProcess, startProcess, waitFor } from "../bot/support/start-process.js";
-import { type DnsZone, type LabDnsServer, startDnsServer, zoneAnswerer } from "../lab/servers/dns.js";
 import { freshNamespace, REDIS_URL, redisBackend, tempDir } from "../store/fixtures.js";
 import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
 import { postUpdate, TOKEN, textUpdate, WEBHOOK_URL } from "./support.js";
@@ -64,8 +64,8 @@ describe.skipIf(REDIS_URL === undefined)("three replicas on one Redis", () => {
       vantages,
       JSON.stringify({
         vantages: [
-          { id: "cn-probe", country: "CN", role: "probe", resolver: probeDns.address },
-          { id: "us-control", country: "US", role: "control", resolver: controlDns.address },
+          { id: "cn-probe", country: "CN", role: "probe", resolver: probeDns.address, canary: "off" },
+          { id: "us-control", country: "US", role: "control", resolver: controlDns.address, canary: "off" },
         ],
         timeouts: { dns: 300, tcp: 300, tls: 300, httpHeaders: 300, httpBody: 300 },
       }),

@@ -8,12 +8,12 @@ import {
   type StepResult,
   step,
 } from "../../analysis/status-engine.js";
-import type { ServiceStatus, Target, TimelineEntry } from "../../analysis/types.js";
+import type { ServiceStatus, Target, TimelineEntry } from "../../model/status.js";
+import { ALL_SERVICES, type AtomicKv, type DeliveryJob, type Store, StoreError } from "../../model/store.js";
 import { DIGEST_CAP } from "../../store/deliveries.js";
 import { OUTBOX_CAP, TIMELINE_CAP, UPDATE_ID_MEMORY } from "../../store/domain.js";
 import { INGESTED_CAP } from "../../store/ingested.js";
 import { openKv, openStore } from "../../store/open.js";
-import { ALL_SERVICES, type AtomicKv, type DeliveryJob, type Store, StoreError } from "../../store/types.js";
 import { measurement } from "../ingest/support.js";
 import { type Backend, freshNamespace, memoryBackend, redisBackend, sqliteBackend } from "./fixtures.js";
 
@@ -475,6 +475,51 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
         const pending = await store.pendingChanges();
         expect(pending).toHaveLength(OUTBOX_CAP);
         expect(pending[0]?.id).toBe("c3");
+      });
+    });
+
+    describe("readings of every feed", () => {
+      const reading = (vantage: string, measuredAt: string) => ({
+        vantage,
+        kind: "ooni" as const,
+        region: null,
+        network: { asn: 4134, name: "Chinanet" },
+        online: true,
+        status: "blocked" as const,
+        mechanism: "tls" as const,
+        features: [],
+        measuredAt,
+        measurements: 1,
+        controlled: true,
+        positive: 0,
+        direct: 0,
+        evidence: [],
+      });
+
+      it("starts empty, stores what the merge returns, and reads it back", async () => {
+        expect(await store.getReadings([WHATSAPP_CN])).toEqual([[]]);
+        const stored = await store.updateReadings(WHATSAPP_CN, (current) => [
+          ...current,
+          reading("ooni:AS4134", "2026-12-07T10:00:00.000Z"),
+        ]);
+        expect(stored.map((r) => r.vantage)).toEqual(["ooni:AS4134"]);
+        expect(await store.getReadings([{ service: "whatsapp", country: "IR" }, WHATSAPP_CN])).toEqual([
+          [],
+          stored,
+        ]);
+      });
+
+      it("loses no reading among 50 concurrent merges of one target", async () => {
+        await Promise.all(
+          Array.from({ length: 50 }, (_, n) =>
+            store.updateReadings(WHATSAPP_CN, (current) => [
+              ...current,
+              reading(`ooni:AS${n}`, "2026-12-07T10:00:00.000Z"),
+            ]),
+          ),
+        );
+        const [readings = []] = await store.getReadings([WHATSAPP_CN]);
+        expect(new Set(readings.map((r) => r.vantage)).size).toBe(50);
       });
     });
 

@@ -5,8 +5,8 @@ import { join, resolve } from "node:path";
 import { KeyvSqlite } from "@keyv/sqlite";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_STORE_URL } from "../../core/config.js";
+import { StoreError, StoreUrlError } from "../../model/store.js";
 import { openKv, openStore, parseStoreUrl } from "../../store/open.js";
-import { StoreError, StoreUrlError } from "../../store/types.js";
 import { freshNamespace, REDIS_URL, tempDir, withRedis } from "./fixtures.js";
 
 /** A loopback port nothing listens on: bound, then released. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@keyv/redis";
-import type { StoreKind } from "../../store/types.js";
+import type { StoreKind } from "../../model/store.js";
 
 /** The real Redis the Redis cases run against; unset skips them. */
 export const REDIS_URL = process.env.REDIS_URL;

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { Keyv } from "keyv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AtomicKv } from "../../model/store.js";
 import { deserializeKeyvText, serializeKeyvEntry } from "../../store/kv/keyv-kv.js";
 import { openKv } from "../../store/open.js";
-import type { AtomicKv } from "../../store/types.js";
 import { type Backend, freshNamespace, memoryBackend, redisBackend, sqliteBackend } from "./fixtures.js";
 
 // Stored values are read without keyv's reviver when the text cannot hold one of its escapes, and written by

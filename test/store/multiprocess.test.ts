@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Target } from "../../analysis/types.js";
+import type { Target } from "../../model/status.js";
 import { openKv, openStore } from "../../store/open.js";
 import { type Backend, freshNamespace, redisBackend, sqliteBackend } from "./fixtures.js";
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NetworkStatus, SourceSummary } from "../../model/readings.js";
 import { miniKb } from "../helpers.js";
 import { CHECKED_AT, daysAgo, NOW, type RunningServer, seedTarget, startSeededServer } from "./seed.js";
 
@@ -6,6 +7,26 @@ import { CHECKED_AT, daysAgo, NOW, type RunningServer, seedTarget, startSeededSe
 // 404 naming the unknown one.
 
 let running: RunningServer;
+
+/** Measured by OONI's volunteers alone: what the store keeps and the API gives back unchanged. */
+const OONI_SOURCES: SourceSummary[] = [
+  {
+    kind: "ooni",
+    status: "partial",
+    vantages: ["ooni:AS3320", "ooni:AS3209"],
+    networks: [
+      { asn: 3320, name: "Deutsche Telekom AG" },
+      { asn: 3209, name: "Vodafone GmbH" },
+    ],
+    measurements: 2,
+    latestAt: daysAgo(3),
+    earliestAt: daysAgo(3.5),
+  },
+];
+const OONI_NETWORKS: NetworkStatus[] = [
+  { asn: 3320, name: "Deutsche Telekom AG", status: "blocked" },
+  { asn: 3209, name: "Vodafone GmbH", status: "accessible" },
+];
 
 beforeAll(async () => {
   running = await startSeededServer(miniKb(), [
@@ -27,6 +48,12 @@ beforeAll(async () => {
       },
     ),
     seedTarget("openchat", "CN", [[0.5, "unknown"]]),
+    // Measured by OONI's volunteers alone, three days ago: a status with sources, networks and an age.
+    seedTarget("safechat", "DE", [[3, "partial"]], {
+      mechanism: "dns",
+      sources: OONI_SOURCES,
+      networks: OONI_NETWORKS,
+    }),
   ]);
 });
 
@@ -55,6 +82,10 @@ const chatapp = {
     { feature: "media", status: "blocked", mechanism: "tls" },
   ],
   regions: [{ region: "beijing", status: "partial" }],
+  sources: [],
+  networks: [],
+  measuredAt: CHECKED_AT,
+  stale: false,
   availability30d: 0.5,
   measuredSeconds30d: 30 * 86400,
 };
@@ -72,6 +103,10 @@ const notMeasured = (service: string) => ({
   source: null,
   features: [],
   regions: [],
+  sources: [],
+  networks: [],
+  measuredAt: null,
+  stale: false,
   availability30d: null,
   measuredSeconds30d: 0,
 });
@@ -97,6 +132,7 @@ describe("GET /api/v1/status", () => {
           basis: "measurement",
           since: daysAgo(0.5),
           checkedAt: CHECKED_AT,
+          measuredAt: CHECKED_AT,
         },
         notMeasured("safechat"),
         notMeasured("tunnel"),
@@ -111,6 +147,23 @@ describe("GET /api/v1/status", () => {
       country: "DE",
       generatedAt: NOW.toISOString(),
       statuses: [{ ...notMeasured("tunnel"), country: "DE" }],
+    });
+  });
+
+  it("a status's sources, its networks and its age; past 48 h it is the last known one", async () => {
+    const { body } = await get("/api/v1/status?country=DE&service=safechat");
+    expect(body).toMatchObject({
+      statuses: [
+        {
+          service: "safechat",
+          status: "partial",
+          basis: "measurement",
+          sources: OONI_SOURCES,
+          networks: OONI_NETWORKS,
+          measuredAt: daysAgo(3),
+          stale: true,
+        },
+      ],
     });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LANGS } from "../../kb/schema.js";
-import { webEn } from "../../web/i18n/en.js";
+import { webEn } from "../../present/page-i18n/en.js";
 import {
   chooseLang,
   formatPercent,
@@ -8,7 +8,7 @@ import {
   langFromParam,
   webLocales,
   wt,
-} from "../../web/i18n/index.js";
+} from "../../present/page-i18n/index.js";
 
 // The status page's locales, held to the same rules as the bot's (test/bot/i18n.test.ts).
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHART, contrast, DARK, LIGHT, SHOWN_STATUSES, STATUS_ICON } from "../../web/views/palette.js";
+import { CHART, contrast, DARK, LIGHT, SHOWN_STATUSES, STATUS_ICON } from "../../present/palette.js";
 import { STYLES, STYLES_CSP_HASH } from "../../web/views/styles.js";
 
 // WCAG 2: text needs 4.5:1 against its background (1.4.3), chart marks 3:1 against theirs (1.4.11).

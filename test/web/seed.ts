@@ -1,9 +1,9 @@
-import type { ServiceStatus, ServiceStatusValue, TimelineEntry } from "../../analysis/types.js";
 import { createLogger } from "../../core/log.js";
 import { createMetrics } from "../../core/metrics.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
+import type { ServiceStatus, ServiceStatusValue, TimelineEntry } from "../../model/status.js";
+import type { Store } from "../../model/store.js";
 import { openStore } from "../../store/open.js";
-import type { Store } from "../../store/types.js";
 import { createWebServer, type WebServer, type WebServerOptions } from "../../web/server.js";
 
 // Seeded statuses and timelines for the web tests: a fixed "now" so that availability, dates and the chart

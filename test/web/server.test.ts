@@ -1,10 +1,13 @@
+import { connect } from "node:net";
+import { Hono } from "hono";
 import { Telegraf } from "telegraf";
 import { afterEach, describe, expect, it } from "vitest";
-import { CHART_HEIGHT, CHART_WIDTH, PNG_SCALE } from "../../charts/timeline-chart.js";
 import { createLogger } from "../../core/log.js";
 import { createMetrics } from "../../core/metrics.js";
+import { type Store, StoreError } from "../../model/store.js";
+import { CHART_HEIGHT, CHART_WIDTH, PNG_SCALE } from "../../present/chart.js";
 import { openStore } from "../../store/open.js";
-import { type Store, StoreError } from "../../store/types.js";
+import { nodeHandlerRoutes } from "../../web/node-handler.js";
 import { READY_TIMEOUT_MS } from "../../web/routes/health.js";
 import { createWebServer } from "../../web/server.js";
 import { miniKb } from "../helpers.js";
@@ -12,7 +15,7 @@ import { decodePng } from "../support/png.js";
 import { NOW, type RunningServer, seedTarget, startSeededServer } from "./seed.js";
 
 // The server around the routes: health and readiness, /metrics, pages and their headers, errors, and
-// the mount the Telegram webhook shares the port through. Loopback only.
+// the mounts the Telegram webhook and other apps share the port through. Loopback only.
 
 let running: RunningServer | undefined;
 afterEach(async () => {
@@ -93,6 +96,37 @@ describe("/metrics", () => {
     expect(text).toContain('isblocked_http_requests_total{route="healthz",code="200"} 1');
     expect(text).toContain('isblocked_http_requests_total{route="not_found",code="404"} 1');
   });
+
+  it("exposes the alert queue, the alert lease and the vantages online as gauges", async () => {
+    const metrics = createMetrics();
+    running = await startSeededServer(miniKb(), [], { metrics });
+    const before = await (await fetch(`${running.base}/metrics`)).text();
+    expect(before).toContain("# TYPE isblocked_alert_queue_depth gauge\nisblocked_alert_queue_depth 0\n");
+    expect(before).toContain("# TYPE isblocked_alert_lease_held gauge\nisblocked_alert_lease_held 0\n");
+    expect(before).toContain('isblocked_vantages_online{role="probe"} 0');
+    expect(before).toContain('isblocked_vantages_online{role="control"} 0');
+    // The queue is read when scraped; the vantages are set by each probe cycle.
+    let queued = 3;
+    metrics.alertQueueDepth.sample(() => queued);
+    metrics.alertLeaseHeld.sample(() => 1);
+    metrics.vantagesOnline.labels({ role: "probe" }).set(2);
+    expect(await (await fetch(`${running.base}/metrics`)).text()).toContain(
+      "isblocked_alert_queue_depth 3\n",
+    );
+    queued = 0;
+    const after = await (await fetch(`${running.base}/metrics`)).text();
+    expect(after).toContain("isblocked_alert_queue_depth 0\n");
+    expect(after).toContain("isblocked_alert_lease_held 1\n");
+    expect(after).toContain('isblocked_vantages_online{role="probe"} 2');
+  });
+
+  it("exposes prom-client's default process metrics", async () => {
+    running = await startSeededServer(miniKb(), []);
+    const text = await (await fetch(`${running.base}/metrics`)).text();
+    expect(text).toContain("# TYPE process_cpu_user_seconds_total counter");
+    expect(text).toContain("# TYPE nodejs_eventloop_lag_seconds gauge");
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d+/m);
+  });
 });
 
 describe("pages", () => {
@@ -138,6 +172,22 @@ describe("pages", () => {
     expect(response.headers.get("content-type")).toBe("image/png");
     const png = decodePng(Buffer.from(await response.arrayBuffer()));
     expect([png.width, png.height]).toEqual([CHART_WIDTH * PNG_SCALE, CHART_HEIGHT * PNG_SCALE]);
+  });
+
+  it("serves pages to GET and HEAD only: another method is a 405 naming them", async () => {
+    running = await startSeededServer(miniKb(), seeded());
+    for (const path of ["/", "/s/chatapp/CN", "/s/chatapp/CN/chart.png", "/healthz", "/metrics"]) {
+      const response = await fetch(`${running.base}${path}`, { method: "POST", body: "x=1" });
+      expect(response.status, path).toBe(405);
+      expect(response.headers.get("allow")).toBe("GET, HEAD");
+      expect(await response.json()).toEqual({
+        error: "method_not_allowed",
+        message: "only GET and HEAD are served here",
+      });
+    }
+    expect((await fetch(`${running.base}/`, { method: "DELETE" })).status).toBe(405);
+    const text = await (await fetch(`${running.base}/metrics`)).text();
+    expect(text).toContain('isblocked_http_requests_total{route="method_not_allowed",code="405"} 6');
   });
 
   it("answers HEAD without a body", async () => {
@@ -196,10 +246,11 @@ describe("mounts: the Telegram webhook on the same port", () => {
   it("hands webhook posts with the right secret to telegraf; everything else falls through", async () => {
     const seen: string[] = [];
     const bot = webhookBot(seen);
-    running = await startSeededServer(miniKb(), [], {
-      extraRoutes: [
-        { path: "/tg/hook", handler: bot.webhookCallback("/tg/hook", { secretToken: "s3cret" }) },
-      ],
+    running = await startSeededServer(miniKb(), []);
+    running.server.mount({
+      path: "/tg/hook",
+      route: "webhook",
+      app: nodeHandlerRoutes(bot.webhookCallback("/tg/hook", { secretToken: "s3cret" })),
     });
     const post = (secret: string) =>
       fetch(`${running?.base}/tg/hook`, {
@@ -214,32 +265,93 @@ describe("mounts: the Telegram webhook on the same port", () => {
     expect(seen).toEqual(["hi"]);
     // The rest of the site is untouched.
     expect((await fetch(`${running.base}/healthz`)).status).toBe(200);
+    // Counted like any route: the delivered update by the status telegraf sent.
+    const text = await (await fetch(`${running.base}/metrics`)).text();
+    expect(text).toContain('isblocked_http_requests_total{route="webhook",code="200"} 1');
   });
 
   it("can be mounted after the server started", async () => {
     running = await startSeededServer(miniKb(), []);
+    expect((await fetch(`${running.base}/late`, { method: "POST" })).status).toBe(404);
     running.server.mount({
       path: "/late",
-      handler: (_req, res) => {
+      route: "late",
+      app: new Hono().post("/", (c) => c.body(null, 204)),
+    });
+    running.server.mount({
+      path: "/late-node",
+      route: "late_node",
+      app: nodeHandlerRoutes((_req, res) => {
         res.writeHead(204).end();
-      },
+      }),
     });
     expect((await fetch(`${running.base}/late`, { method: "POST" })).status).toBe(204);
+    expect((await fetch(`${running.base}/late-node`, { method: "POST" })).status).toBe(204);
   });
 
-  it("a handler that throws is a 500, not a crash", async () => {
-    running = await startSeededServer(miniKb(), [], {
-      extraRoutes: [
-        {
-          path: "/boom",
-          handler: () => {
-            throw new Error("boom");
-          },
-        },
-      ],
+  it("a handler that throws is a JSON 500, not a crash", async () => {
+    running = await startSeededServer(miniKb(), []);
+    running.server.mount({
+      path: "/boom",
+      route: "boom",
+      app: nodeHandlerRoutes(() => {
+        throw new Error("boom");
+      }),
     });
-    expect((await fetch(`${running.base}/boom`, { method: "POST" })).status).toBe(500);
+    running.server.mount({
+      path: "/api/v1/boom",
+      route: "boom",
+      app: new Hono().get("/", () => {
+        throw new Error("boom");
+      }),
+    });
+    for (const [path, method] of [
+      ["/boom", "POST"],
+      ["/api/v1/boom", "GET"],
+    ] as const) {
+      const response = await fetch(`${running.base}${path}`, { method });
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({
+        error: "internal_error",
+        message: "the request could not be answered",
+      });
+    }
     expect((await fetch(`${running.base}/healthz`)).status).toBe(200);
+    const text = await (await fetch(`${running.base}/metrics`)).text();
+    expect(text).toContain('isblocked_http_requests_total{route="boom",code="500"} 2');
+  });
+});
+
+/** One raw HTTP/1.x exchange: what fetch would never send. */
+function rawRequest(base: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += String(chunk);
+    });
+    socket.on("end", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
+describe("requests fetch would not send", () => {
+  it("serves HTTP/1.0 without a Host header; a Host it cannot read is a JSON 400", async () => {
+    running = await startSeededServer(miniKb(), []);
+    const old = await rawRequest(running.base, "GET /healthz HTTP/1.0\r\n\r\n");
+    expect(old).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    const bad = await rawRequest(
+      running.base,
+      "GET /healthz HTTP/1.1\r\nHost: exa mple\r\nConnection: close\r\n\r\n",
+    );
+    expect(bad).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(bad.slice(bad.indexOf("\r\n\r\n") + 4))).toEqual({
+      error: "invalid_parameter",
+      message: "the request URL cannot be read",
+    });
+    const text = await (await fetch(`${running.base}/metrics`)).text();
+    expect(text).toContain('isblocked_http_requests_total{route="bad_request",code="400"} 1');
   });
 });
 
@@ -255,6 +367,8 @@ describe("lifecycle", () => {
     });
     const port = await server.listen(0, "127.0.0.1");
     expect(port).toBeGreaterThan(0);
+    // A slow client holds a socket for a bounded time.
+    expect([server.server.requestTimeout, server.server.headersTimeout]).toEqual([30_000, 15_000]);
     const response = await fetch(`http://127.0.0.1:${port}/healthz`, { keepalive: true });
     expect(response.status).toBe(200);
     await server.close();

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { statusView } from "../../pipeline/status-view.js";
+import { escapeHtml, html, safeUrl, trusted } from "../../present/html.js";
 import { renderBoard } from "../../web/views/board.js";
 import { renderErrorPage } from "../../web/views/error-page.js";
-import { escapeHtml, html, safeUrl, trusted } from "../../web/views/html.js";
 import { hrefIn, renderPage, statusBadge } from "../../web/views/layout.js";
 import { groupEvidence, renderServicePage, type ServicePageModel } from "../../web/views/service-page.js";
 import { miniKb } from "../helpers.js";
-import { CHECKED_AT, daysAgo } from "./seed.js";
+import { CHECKED_AT, daysAgo, NOW } from "./seed.js";
 
 // The views are pure: a model in, HTML out. Exact strings where a fragment matters, structure elsewhere.
 
@@ -86,7 +86,8 @@ describe("board", () => {
             service: "chatapp",
             status: "partial" as const,
             basis: "measurement" as const,
-            checkedAt: CHECKED_AT,
+            measuredAt: CHECKED_AT,
+            stale: false,
             since: null,
             availability: 0.5,
             measuredMs: 4 * 60_000,
@@ -95,7 +96,8 @@ describe("board", () => {
             service: "openchat",
             status: "blocked" as const,
             basis: "history" as const,
-            checkedAt: null,
+            measuredAt: null,
+            stale: false,
             since: "2017-09",
             availability: null,
             measuredMs: 0,
@@ -104,7 +106,8 @@ describe("board", () => {
             service: "safechat",
             status: "unknown" as const,
             basis: "measurement" as const,
-            checkedAt: CHECKED_AT,
+            measuredAt: CHECKED_AT,
+            stale: false,
             since: null,
             availability: null,
             measuredMs: 0,
@@ -157,25 +160,30 @@ describe("board", () => {
 
 describe("service page", () => {
   const target = { service: "chatapp", country: "CN" };
-  const measured = statusView(miniKb(), target, {
-    ...target,
-    status: "partial",
-    mechanism: "tls",
-    since: daysAgo(15),
-    checkedAt: CHECKED_AT,
-    features: [
-      { feature: "text", status: "ok", mechanism: null },
-      { feature: "media", status: "blocked", mechanism: "tls" },
-    ],
-    regions: [{ region: "beijing", status: "partial" }],
-    confidence: 0.75,
-    method: { vantages: 2, controls: 1, measurements: 12, positive: 0, direct: 0 },
-    evidence: [
-      "bj-1 tls://media.chatapp.example:443: probe: connection_reset at TLS; control: handshake ok",
-      "bj-1 tls://chat.chatapp.example:443: probe and control: handshake ok",
-      "sh-1 tls://media.chatapp.example:443: probe: <reset>",
-    ],
-  });
+  const measured = statusView(
+    miniKb(),
+    target,
+    {
+      ...target,
+      status: "partial",
+      mechanism: "tls",
+      since: daysAgo(15),
+      checkedAt: CHECKED_AT,
+      features: [
+        { feature: "text", status: "ok", mechanism: null },
+        { feature: "media", status: "blocked", mechanism: "tls" },
+      ],
+      regions: [{ region: "beijing", status: "partial" }],
+      confidence: 0.75,
+      method: { vantages: 2, controls: 1, measurements: 12, positive: 0, direct: 0 },
+      evidence: [
+        "bj-1 tls://media.chatapp.example:443: probe: connection_reset at TLS; control: handshake ok",
+        "bj-1 tls://chat.chatapp.example:443: probe and control: handshake ok",
+        "sh-1 tls://media.chatapp.example:443: probe: <reset>",
+      ],
+    },
+    NOW.getTime(),
+  );
   const model: ServicePageModel = {
     ...target,
     status: measured,
@@ -190,6 +198,7 @@ describe("service page", () => {
       { service: "openchat", status: "none" },
     ],
     circumvention: [{ service: "tunnel", status: "blocked" }],
+    now: NOW,
   };
 
   it("shows the verdict, per feature and per region", () => {

@@ -1,22 +1,22 @@
-import { htmlResponse, type Route } from "../http.js";
-import { wt } from "../i18n/index.js";
-import { loadCountry, type TargetSnapshot } from "../load.js";
+import { Hono } from "hono";
+import { loadCountry, type TargetSnapshot } from "../../pipeline/read-model.js";
+import { wt } from "../../present/page-i18n/index.js";
+import { htmlResponse, named, pageLang, type WebDeps, type WebEnv } from "../http.js";
 import type { BoardCountry, BoardModel } from "../views/board.js";
 import { renderBoard } from "../views/board.js";
 import { hrefIn, renderPage } from "../views/layout.js";
 
 /**
  * GET /[?country=XX]: the board. Without a country it shows every country with a status (measured or from
- * history) and always DEFAULT_COUNTRY; `?country=` shows that one country alone.
+ * history) and always DEFAULT_COUNTRY; `?country=` shows that one country alone (an unknown one is
+ * ignored: the board is a page, not an API).
  */
-export const boardRoute: Route = {
-  name: "board",
-  pattern: /^\/$/,
-  async handle(request, { store, kb, now, defaultCountry }) {
-    const { lang, url } = request;
-    const asked = url.searchParams.get("country")?.trim().toUpperCase();
+export function boardRoutes({ store, kb, now, defaultCountry }: WebDeps): Hono<WebEnv> {
+  return new Hono<WebEnv>().get("/", named("board", "page"), async (c) => {
+    const lang = pageLang(c);
+    const asked = c.req.query("country")?.trim().toUpperCase();
     const focus = asked && kb.country(asked) ? asked : undefined;
-    const censoring = kb.countries.filter((c) => c.role === "censoring").map((c) => c.code);
+    const censoring = kb.countries.filter((x) => x.role === "censoring").map((x) => x.code);
     const allCountries = censoring.includes(defaultCountry) ? censoring : [defaultCountry, ...censoring];
     const candidates = focus ? [focus] : allCountries;
     const at = now();
@@ -34,7 +34,8 @@ export const boardRoute: Route = {
                     service: view.service,
                     status: view.status,
                     basis: view.basis,
-                    checkedAt: view.checkedAt,
+                    measuredAt: view.measuredAt,
+                    stale: view.stale,
                     since: view.since,
                     availability: availability.ratio,
                     measuredMs: availability.measuredMs,
@@ -44,10 +45,11 @@ export const boardRoute: Route = {
           unmeasured: snapshots.filter((s) => s.view.basis === "none").map((s) => s.view.service),
         };
       })
-      .filter((c) => focus !== undefined || c.rows.length > 0 || c.code === defaultCountry);
+      .filter((x) => focus !== undefined || x.rows.length > 0 || x.code === defaultCountry);
     const model: BoardModel = { countries, allCountries };
     const query: Record<string, string> = focus ? { country: focus } : {};
     return htmlResponse(
+      c,
       200,
       renderPage({
         lang,
@@ -57,5 +59,5 @@ export const boardRoute: Route = {
         apiCountry: focus ?? defaultCountry,
       }),
     );
-  },
-};
+  });
+}

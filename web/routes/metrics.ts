@@ -1,11 +1,10 @@
+import { Hono } from "hono";
 import { PROMETHEUS_CONTENT_TYPE } from "../../core/metrics.js";
-import { type Route, textResponse } from "../http.js";
+import { named, textResponse, type WebDeps, type WebEnv } from "../http.js";
 
-/** GET /metrics: every metric in Prometheus' text exposition format 0.0.4. */
-export const metricsRoute: Route = {
-  name: "metrics",
-  pattern: /^\/metrics$/,
-  async handle(_request, { metrics }) {
-    return textResponse(200, metrics.registry.expose(), PROMETHEUS_CONTENT_TYPE);
-  },
-};
+/** GET /metrics: every metric, prom-client's process metrics too, in Prometheus' text format 0.0.4. */
+export function metricsRoutes({ metrics }: WebDeps): Hono<WebEnv> {
+  return new Hono<WebEnv>().get("/metrics", named("metrics", "json"), async () =>
+    textResponse(200, await metrics.registry.metrics(), PROMETHEUS_CONTENT_TYPE),
+  );
+}

@@ -1,26 +1,17 @@
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
 import { measuredUntil } from "../../analysis/availability.js";
-import type { Target } from "../../analysis/types.js";
-import { chartSubject } from "../../charts/history-chart.js";
-import { renderTimelineSvg } from "../../charts/timeline-chart.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
-import { readStatusViews } from "../../pipeline/status-view.js";
-import type { Store } from "../../store/types.js";
-import { htmlResponse, type Route, type WebDeps, type WebRequest } from "../http.js";
-import { AVAILABILITY_DAYS, loadTarget } from "../load.js";
+import type { Store } from "../../model/store.js";
+import { AVAILABILITY_DAYS, loadTarget, readStatusViews } from "../../pipeline/read-model.js";
+import { renderTimelineSvg } from "../../present/chart.js";
+import { chartSubject, historyChart } from "../../present/history-chart.js";
+import { htmlResponse, named, pageLang, respond, type WebDeps, type WebEnv } from "../http.js";
 import { hrefIn, renderPage, servicePath } from "../views/layout.js";
 import type { RelatedRow } from "../views/service-page.js";
 import { renderServicePage, servicePageTitle } from "../views/service-page.js";
 import { errorPage } from "./not-found.js";
-
-const SERVICE_PATH = /^\/s\/(?<service>[^/]+)\/(?<country>[^/]+)$/;
-const CHART_PATH = /^\/s\/(?<service>[^/]+)\/(?<country>[^/]+)\/chart\.png$/;
-
-/** The (service, country) a path names, when the knowledge base knows both; country in any case. */
-export function targetOf(request: WebRequest, deps: WebDeps): Target | undefined {
-  const service = request.params.service ?? "";
-  const country = (request.params.country ?? "").toUpperCase();
-  return deps.kb.service(service) && deps.kb.country(country) ? { service, country } : undefined;
-}
+import { targetPath } from "./params.js";
 
 /** The alternatives' and tools' statuses in one read, told as everywhere else (history when unmeasured). */
 async function related(
@@ -28,72 +19,91 @@ async function related(
   store: Store,
   ids: readonly string[],
   country: string,
+  now: Date,
 ): Promise<RelatedRow[]> {
   const views = await readStatusViews(
     kb,
     store,
     ids.map((service) => ({ service, country })),
+    now.getTime(),
   );
   return views.map((v) => ({ service: v.service, status: v.basis === "none" ? "none" : v.status }));
 }
 
-export const servicePageRoute: Route = {
-  name: "service",
-  pattern: SERVICE_PATH,
-  async handle(request, deps) {
-    const { lang } = request;
-    const target = targetOf(request, deps);
-    if (!target) return errorPage("notFound", lang, request.url.pathname, deps.defaultCountry);
-    const { kb, store } = deps;
-    const now = deps.now();
-    const snapshot = await loadTarget(store, kb, target, now);
-    const service = kb.service(target.service);
-    const alternatives = (service?.alternatives ?? []).filter((id) => kb.service(id));
-    const tools = kb
-      .circumventionTools()
-      .map((s) => s.id)
-      .filter((id) => id !== target.service);
-    const [alternativeRows, toolRows] = await Promise.all([
-      related(kb, store, alternatives, target.country),
-      related(kb, store, tools, target.country),
-    ]);
-    const until = measuredUntil(snapshot.view.checkedAt ?? undefined, now);
-    const chart = renderTimelineSvg(snapshot.timeline, {
-      ...chartSubject(kb, target, lang),
-      lang,
-      days: AVAILABILITY_DAYS,
-      now,
-      ...(until !== undefined ? { measuredUntil: until } : {}),
-    });
-    const main = renderServicePage(
-      kb,
-      {
-        ...target,
-        status: snapshot.view,
-        timeline: snapshot.timeline,
-        events: kb.eventsFor(target.service, target.country),
-        chart: {
-          svg: chart.svg,
-          availability: chart.availability.ratio,
-          measuredMs: chart.availability.measuredMs,
-        },
-        alternatives: alternativeRows,
-        circumvention: toolRows,
-      },
-      lang,
-    );
-    const path = servicePath(target.service, target.country);
-    return htmlResponse(
-      200,
-      renderPage({
+/**
+ * GET /s/<service>/<country>: a service page; GET /s/<service>/<country>/chart.png: its chart, exactly as
+ * the bot sends it. A service or country the knowledge base does not know is the 404 page.
+ */
+export function servicePageRoutes(deps: WebDeps): Hono<WebEnv> {
+  const { kb, store, defaultCountry } = deps;
+  const target = zValidator("param", targetPath(kb), (result, c) =>
+    result.success ? undefined : errorPage(c, "notFound", new URL(c.req.url).pathname, defaultCountry),
+  );
+  return new Hono<WebEnv>()
+    .get("/s/:service/:country", named("service", "page"), target, async (c) => {
+      const lang = pageLang(c);
+      const { service: id, country } = c.req.valid("param");
+      const now = deps.now();
+      const snapshot = await loadTarget(store, kb, { service: id, country }, now);
+      const service = kb.service(id);
+      const alternatives = (service?.alternatives ?? []).filter((a) => kb.service(a));
+      const tools = kb
+        .circumventionTools()
+        .map((s) => s.id)
+        .filter((t) => t !== id);
+      const [alternativeRows, toolRows] = await Promise.all([
+        related(kb, store, alternatives, country, now),
+        related(kb, store, tools, country, now),
+      ]);
+      const until = measuredUntil(snapshot.view.checkedAt ?? undefined, now);
+      const chart = renderTimelineSvg(snapshot.timeline, {
+        ...chartSubject(kb, { service: id, country }, lang),
         lang,
-        title: servicePageTitle(kb, target.service, target.country, lang),
-        hrefForLang: (l) => hrefIn(path, l),
-        main,
-        apiCountry: target.country,
-      }),
-    );
-  },
-};
-
-export { CHART_PATH };
+        days: AVAILABILITY_DAYS,
+        now,
+        ...(until !== undefined ? { measuredUntil: until } : {}),
+      });
+      const main = renderServicePage(
+        kb,
+        {
+          service: id,
+          country,
+          status: snapshot.view,
+          timeline: snapshot.timeline,
+          events: kb.eventsFor(id, country),
+          chart: {
+            svg: chart.svg,
+            availability: chart.availability.ratio,
+            measuredMs: chart.availability.measuredMs,
+          },
+          alternatives: alternativeRows,
+          circumvention: toolRows,
+          now,
+        },
+        lang,
+      );
+      const path = servicePath(id, country);
+      return htmlResponse(
+        c,
+        200,
+        renderPage({
+          lang,
+          title: servicePageTitle(kb, id, country, lang),
+          hrefForLang: (l) => hrefIn(path, l),
+          main,
+          apiCountry: country,
+        }),
+      );
+    })
+    .get("/s/:service/:country/chart.png", named("chart_png", "page"), target, async (c) => {
+      const chart = await historyChart(store, kb, c.req.valid("param"), pageLang(c), {
+        days: AVAILABILITY_DAYS,
+        now: deps.now(),
+      });
+      return respond(
+        200,
+        { "content-type": "image/png", "cache-control": "no-cache", "x-content-type-options": "nosniff" },
+        chart.png,
+      );
+    });
+}

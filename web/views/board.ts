@@ -1,12 +1,18 @@
-import type { ServiceStatusValue } from "../../analysis/types.js";
-import { formatDate, placeName, serviceName } from "../../bot/render.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
+import type { ServiceStatusValue } from "../../model/status.js";
 import type { Basis } from "../../pipeline/status-view.js";
-import { formatDuration, formatPercent, formatShortDate, intlLocale, wt } from "../i18n/index.js";
-import { html, type SafeHtml } from "./html.js";
+import { html, type SafeHtml } from "../../present/html.js";
+import {
+  formatDuration,
+  formatPercent,
+  formatShortDate,
+  intlLocale,
+  wt,
+} from "../../present/page-i18n/index.js";
+import type { ShownStatus } from "../../present/palette.js";
+import { formatDate, placeName, serviceName } from "../../present/text.js";
 import { hrefIn, servicePath, statusBadge, statusLabel } from "./layout.js";
-import type { ShownStatus } from "./palette.js";
 
 // GET /: every country, each a table of its services by status, worst first: measured, else the history's
 // last known status (dated, marked as such), with the share of the measured time in the last 30 days it was
@@ -17,8 +23,10 @@ export interface BoardRow {
   status: ServiceStatusValue;
   /** `measurement` or `history`: services with neither are listed apart (`unmeasured`). */
   basis: Exclude<Basis, "none">;
-  /** The last check of a measured status; null for history. */
-  checkedAt: string | null;
+  /** The newest measurement a measured status rests on (its age); null for history. */
+  measuredAt: string | null;
+  /** That measurement is past its freshness window: shown as the last known status. */
+  stale: boolean;
   /** The date a history-based status holds since. */
   since: string | null;
   /** Accessible share of the measured time in the last 30 days; null: no data. */
@@ -90,9 +98,11 @@ function row(kb: KnowledgeBase, country: string, r: BoardRow, lang: Lang): SafeH
           measured: formatDuration(r.measuredMs, lang),
         })}</td>`;
   const checked =
-    r.checkedAt !== null
-      ? html`<td><time datetime="${r.checkedAt}">${formatCheckedAt(r.checkedAt, lang)}</time></td>`
-      : html`<td class="muted">${wt(lang, "board.lastKnown", { date: formatDate(r.since ?? "", lang) })}</td>`;
+    r.measuredAt === null
+      ? html`<td class="muted">${wt(lang, "board.lastKnown", { date: formatDate(r.since ?? "", lang) })}</td>`
+      : r.stale
+        ? html`<td class="muted"><time datetime="${r.measuredAt}">${wt(lang, "board.lastKnown", { date: formatCheckedAt(r.measuredAt, lang) })}</time></td>`
+        : html`<td><time datetime="${r.measuredAt}">${formatCheckedAt(r.measuredAt, lang)}</time></td>`;
   return html`<tr data-service="${r.service}" data-basis="${r.basis}">
 <th scope="row"><a href="${hrefIn(servicePath(r.service, country), lang)}">${serviceName(kb, r.service, lang)}</a></th>
 <td>${statusBadge(r.status, lang)}</td>

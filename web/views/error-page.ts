@@ -1,6 +1,6 @@
 import type { Lang } from "../../kb/schema.js";
-import { wt } from "../i18n/index.js";
-import { html, type SafeHtml } from "./html.js";
+import { html, type SafeHtml } from "../../present/html.js";
+import { wt } from "../../present/page-i18n/index.js";
 import { hrefIn } from "./layout.js";
 
 /** The body of a 404 or 500 page, with the way back to the board. Pure. */

@@ -1,8 +1,8 @@
-import { isRtl } from "../../bot/i18n/index.js";
 import { LANGS, type Lang } from "../../kb/schema.js";
-import { type WebMessageKey, webLocales, wt } from "../i18n/index.js";
-import { html, type SafeHtml, trusted } from "./html.js";
-import { type ShownStatus, STATUS_ICON } from "./palette.js";
+import { html, type SafeHtml, trusted } from "../../present/html.js";
+import { isRtl } from "../../present/i18n/index.js";
+import { type WebMessageKey, webLocales, wt } from "../../present/page-i18n/index.js";
+import { type ShownStatus, STATUS_ICON } from "../../present/palette.js";
 import { STYLES } from "./styles.js";
 
 // The frame of every page: language and direction on <html>, a skip link, the header with the language

@@ -1,15 +1,16 @@
-import type { TimelineEntry, Verdict } from "../../analysis/types.js";
-import { type MessageKey, t } from "../../bot/i18n/index.js";
-import { formatDate, placeName, serviceName } from "../../bot/render.js";
-import { methodSentence } from "../../bot/views/method.js";
-import { disagreementSummary, regionSummary } from "../../bot/views/regions.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { KbEvent, Lang, Service } from "../../kb/schema.js";
+import type { TimelineEntry, Verdict } from "../../model/status.js";
 import type { StatusView } from "../../pipeline/status-view.js";
-import { formatDuration, formatPercent, wt } from "../i18n/index.js";
-import { html, type SafeHtml, safeUrl, trusted } from "./html.js";
+import { html, type SafeHtml, safeUrl, trusted } from "../../present/html.js";
+import { type MessageKey, t } from "../../present/i18n/index.js";
+import { methodSentence } from "../../present/method.js";
+import { formatDuration, formatPercent, wt } from "../../present/page-i18n/index.js";
+import { type ShownStatus, STATUS_ICON } from "../../present/palette.js";
+import { disagreementSummary, regionSummary } from "../../present/regions.js";
+import { provenanceLines } from "../../present/sources.js";
+import { formatDate, placeName, serviceName } from "../../present/text.js";
 import { hrefIn, servicePath, statusBadge, statusLabel } from "./layout.js";
-import { type ShownStatus, STATUS_ICON } from "./palette.js";
 
 // GET /s/<service>/<country>: the verdict and what it rests on: per feature and per region, the evidence
 // each vantage reported, the 30-day chart, the measured timeline, the knowledge base's dated history with
@@ -31,6 +32,8 @@ export interface ServicePageModel {
   chart: { svg: string; availability: number | null; measuredMs: number };
   alternatives: RelatedRow[];
   circumvention: RelatedRow[];
+  /** The page's clock: "measured in the last 6 h" is counted from it. */
+  now: Date;
 }
 
 /** The measured timeline can be long; the page lists the latest changes. */
@@ -85,13 +88,22 @@ function statusSection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): 
       : [
           html`<li>${wt(lang, "service.since", { since: formatDate(s.since ?? "", lang, { inline: true }) })}</li>`,
           html`<li>${wt(lang, "service.checked", { checkedAt: formatDate(s.checkedAt ?? "", lang) })}</li>`,
+          ...(s.measuredAt && s.measuredAt !== s.checkedAt
+            ? [html`<li>${t(lang, "answer.measuredAt", { measuredAt: formatDate(s.measuredAt, lang) })}</li>`]
+            : []),
           html`<li>${wt(lang, "service.confidence", { percent: formatPercent(s.confidence, lang) })}</li>`,
         ];
-  return html`<p class="status-line" data-basis="${s.basis}"><span class="muted">${wt(lang, "service.status")}:</span> ${statusBadge(s.status, lang, true)}${
+  // Who measured it, on which networks, how long ago: the same sentences as the bot's answer.
+  const provenance =
+    s.basis === "measurement"
+      ? provenanceLines(s, lang, model.now.getTime(), (iso) => formatDate(iso, lang))
+      : [];
+  return html`<p class="status-line" data-basis="${s.basis}"${s.stale ? html` data-stale="true"` : ""}><span class="muted">${wt(lang, "service.status")}:</span> ${statusBadge(s.status, lang, true)}${
     s.mechanism ? html` <span class="mechanism">(${s.mechanism.toUpperCase()})</span>` : ""
-  }</p>
+  }${s.stale ? html` <span class="muted">(${t(lang, "answer.lastKnown")})</span>` : ""}</p>
 ${s.status === "outage" ? html`<p>${wt(lang, "status.outageNote")}</p>` : ""}
 <ul>${facts}</ul>
+${provenance.length > 0 ? html`<div class="sources">${provenance.map((line) => html`<p>${line}</p>`)}</div>` : ""}
 ${how}`;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { DARK, LIGHT, SHOWN_STATUSES, type Theme } from "./palette.js";
+import { DARK, LIGHT, SHOWN_STATUSES, type Theme } from "../../present/palette.js";
 
 // The whole stylesheet, inline in every page: no external assets, so a page works offline and through a
 // slow proxy in one request. Logical properties (margin-inline-start, text-align: start) make the same

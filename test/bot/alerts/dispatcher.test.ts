@@ -2,11 +2,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AlertDispatcher } from "../../../bot/alerts/dispatcher.js";
 import { planChange } from "../../../bot/alerts/plan.js";
-import { ARRIVAL_HEADROOM_MS } from "../../../bot/alerts/rate-limiter.js";
 import { renderDigest } from "../../../bot/alerts/render-alert.js";
+import { ARRIVAL_HEADROOM_MS } from "../../../bot/alerts/send-pacer.js";
 import { createMetrics } from "../../../core/metrics.js";
+import { ALL_SERVICES, type Store } from "../../../model/store.js";
 import { openStore } from "../../../store/open.js";
-import { ALL_SERVICES, type Store } from "../../../store/types.js";
 import { miniKb } from "../../helpers.js";
 import { memoryLog } from "../../scheduler/memory-log.js";
 import {

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { historyBaseline } from "../../../analysis/history.js";
-import type { ServiceStatusValue, Target } from "../../../analysis/types.js";
 import type { AlertDispatcher } from "../../../bot/alerts/dispatcher.js";
-import { runStatusCycle } from "../../../scheduler/cycle.js";
+import type { ServiceStatusValue, Target } from "../../../model/status.js";
+import type { Store } from "../../../model/store.js";
+import { runStatusCycle } from "../../../pipeline/confirm.js";
 import { openStore } from "../../../store/open.js";
-import type { Store } from "../../../store/types.js";
 import { miniKb } from "../../helpers.js";
 import { memoryLog } from "../../scheduler/memory-log.js";
 import { type BotApiServer, startBotApiServer } from "../../support/bot-api-server.js";

@@ -25,10 +25,10 @@ const partial: StatusChange = {
 const view: AlertView = {
   change: partial,
   alternatives: [
-    { service: "safechat", status: "accessible", basis: "measurement", e2ee: "yes" },
-    { service: "openchat", status: "blocked", basis: "history", e2ee: "no" },
+    { service: "safechat", status: "accessible", basis: "measurement", stale: false, e2ee: "yes" },
+    { service: "openchat", status: "blocked", basis: "history", stale: false, e2ee: "no" },
   ],
-  circumvention: [{ service: "tunnel", status: "unknown", basis: "none", e2ee: "no" }],
+  circumvention: [{ service: "tunnel", status: "unknown", basis: "none", stale: false, e2ee: "no" }],
 };
 
 describe("renderAlert", () => {
@@ -145,6 +145,7 @@ describe("renderAlert", () => {
       service,
       status: "accessible" as const,
       basis: "measurement" as const,
+      stale: false,
       e2ee: "yes" as const,
     }));
     expect(renderAlert(kb, { change: first, alternatives: many, circumvention: [] }, "en")).toBe(
@@ -169,6 +170,34 @@ describe("renderAlert", () => {
         "🟠 <b>وضعیت \u2068SafeChat\u2069 در چین اکنون: تا حدی فیلتر شده</b> (از 21 نوامبر 2026 08:00 UTC)",
         "جزئیات: /status safechat cn",
       ].join("\n"),
+    );
+  });
+});
+
+describe("an alert from OONI's data", () => {
+  it("names the source, like an alert from our probes", () => {
+    const fromOoni: StatusChange = {
+      ...partial,
+      sources: [
+        {
+          kind: "ooni",
+          status: "partial",
+          vantages: ["ooni:AS4134"],
+          networks: [{ asn: 4134, name: "Chinanet" }],
+          measurements: 1,
+          latestAt: "2026-11-21T07:50:00.000Z",
+          earliestAt: "2026-11-21T07:50:00.000Z",
+        },
+      ],
+    };
+    const lines = renderAlert(kb, { ...view, change: fromOoni }, "en").split("\n");
+    expect(lines.slice(2, 5)).toEqual([
+      "Blocked: photos, video and voice notes (TLS).",
+      "Working: text messages.",
+      "Measured by OONI volunteers on 1 network in the last 1 h (Chinanet AS4134).",
+    ]);
+    expect(renderAlert(kb, { ...view, change: fromOoni }, "zh-Hans")).toContain(
+      "由 OONI 志愿者在 1 个网络上于过去 1 小时内测量（Chinanet AS4134）。",
     );
   });
 });

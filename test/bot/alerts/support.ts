@@ -1,6 +1,5 @@
 import { Telegram } from "telegraf";
 import type { StatusChange } from "../../../analysis/status-engine.js";
-import type { FeatureStatus, ServiceStatusValue, Target } from "../../../analysis/types.js";
 import {
   type AlertDispatcher,
   createAlertDispatcher,
@@ -10,7 +9,8 @@ import { telegrafSender } from "../../../bot/alerts/telegram-sender.js";
 import type { Logger } from "../../../core/log.js";
 import type { IsblockedMetrics } from "../../../core/metrics.js";
 import type { KnowledgeBase } from "../../../kb/knowledge-base.js";
-import type { Store } from "../../../store/types.js";
+import type { FeatureStatus, ServiceStatusValue, Target } from "../../../model/status.js";
+import type { Store } from "../../../model/store.js";
 import type { SendRecord } from "../../support/bot-api-faults.js";
 import type { BotApiServer } from "../../support/bot-api-server.js";
 

@@ -4,9 +4,9 @@ import type { RateLimits } from "../../../bot/features/rate-limit.js";
 import { createTelegramBot } from "../../../bot/telegram.js";
 import { createLogger } from "../../../core/log.js";
 import type { KnowledgeBase } from "../../../kb/knowledge-base.js";
-import type { OnDemandChecks } from "../../../probes/on-demand.js";
+import type { Store } from "../../../model/store.js";
+import type { OnDemandChecks } from "../../../pipeline/check-now.js";
 import { openStore } from "../../../store/open.js";
-import type { Store } from "../../../store/types.js";
 import { realKb } from "../../helpers.js";
 import { type BotApiServer, type RecordedCall, startBotApiServer } from "../../support/bot-api-server.js";
 

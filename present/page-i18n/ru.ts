@@ -1,0 +1,101 @@
+import type { WebMessages } from "./en.js";
+
+export const webRu: WebMessages = {
+  "lang.name": "Русский",
+
+  "site.name": "isblocked",
+  "site.tagline":
+    "Заблокирован ли сервис национальным файрволом? По измерениям точек внутри страны и датированным сообщениям с источниками; без доказательств — «неизвестно».",
+  "nav.skip": "Перейти к содержанию",
+  "nav.languages": "Язык",
+  "nav.countries": "Страны",
+  "nav.board": "Сводка",
+  "footer.method":
+    "Откуда мы знаем: блокировка — только при доказательствах: измерение внутри страны не проходит, а в контрольной сети без цензуры проходит, или виден поддельный ответ либо страница блокировки; «последнее известное» — состояние по датированному сообщению; иначе мы говорим «неизвестно» и не гадаем. На каждой странице сказано, что из этого применимо.",
+  "footer.asn": "Сети названы по данным IP-ASN от RouteViews, региональных интернет-регистратур и",
+  "footer.api": "JSON API",
+  "footer.bot": "Те же вопросы можно задать Telegram-боту на пяти языках.",
+
+  "status.accessible": "Доступен",
+  "status.partial": "Частично заблокирован",
+  "status.blocked": "Заблокирован",
+  "status.outage": "Сбой",
+  "status.unknown": "Неизвестно",
+  "status.none": "Не проверялся",
+  "status.outageNote": "Не работает нигде, ни внутри страны, ни за её пределами: это сбой, а не цензура.",
+
+  "verdict.ok": "Работает",
+  "verdict.blocked": "Блокировка",
+  "verdict.down": "Не работает нигде",
+  "verdict.unknown": "Неизвестно",
+
+  "board.title": "Сводка",
+  "board.intro":
+    "Состояние каждого сервиса в каждой стране по данным наших зондов. Откройте сервис, чтобы увидеть доказательства, изменения и историю.",
+  "board.count": "{status}: {count}",
+  "board.caption": "{country}: сервисы",
+  "board.col.service": "Сервис",
+  "board.col.status": "Состояние",
+  "board.col.availability": "Доступность за 30 дней",
+  "board.col.checked": "Последнее измерение",
+  "board.notMeasured": "{country}: ещё не проверялись — {count}",
+  "board.nothingMeasured":
+    "{country}: пока ничего не измерялось. На странице каждого сервиса есть записанная история.",
+  "board.otherCountries": "Другие страны",
+
+  "availability.none": "Нет данных",
+
+  "service.title": "{service} ({place})",
+  "service.status": "Состояние",
+  "service.since": "С {since}",
+  "service.checked": "последняя проверка: {checkedAt}",
+  "service.confidence": "Достоверность: {percent}",
+  "service.notMeasured": "{place}: пока не проверялся; известно только то, что записано в истории ниже.",
+  "service.features": "По функциям",
+  "service.col.feature": "Функция",
+  "service.col.result": "Результат",
+  "service.col.where": "Где сбой",
+  "service.regions": "По регионам",
+  "service.col.region": "Регион",
+  "service.evidence": "Доказательства",
+  "service.evidenceIntro": "Что увидела каждая точка наблюдения при последней проверке:",
+  "service.evidenceNone":
+    "Подробности по точкам наблюдения при последней проверке не сохранились; результат выше получен по правилу ниже.",
+  "service.rule":
+    "Функция считается заблокированной, только если зонд внутри страны не может подключиться, а нецензурируемая контрольная сеть может, или есть прямое доказательство цензуры (поддельный ответ DNS, известная страница блокировки, сертификат на чужое имя). Если не работает нигде — это сбой. Без таких доказательств результат — «неизвестно».",
+  "service.lastKnown": "Последнее известное состояние с {since}, по датированному сообщению",
+  "board.availabilityOf": "{percent} из {measured}",
+  "board.lastKnown": "последнее известное, {date}",
+  "service.chart": "Последние 30 дней",
+  "service.availability":
+    "За последние 30 дней измерения шли {measured}; доступ был {percent} этого времени.",
+  "service.availabilityNone": "За последние 30 дней измерений нет.",
+  "service.chartPng": "Скачать график (PNG)",
+  "service.timeline": "Измеренные изменения",
+  "service.timelineNone": "Изменений пока не зафиксировано.",
+  "service.change": "{from} → {to}",
+  "service.first": "Первое измерение: {to}",
+  "service.history": "Записанная история",
+  "service.historyNone": "{place}: записанных событий нет.",
+  "service.source": "источник",
+  "service.alternatives": "Альтернативы",
+  "service.circumvention": "Способы обойти блокировку",
+  "service.col.privacy": "Приватность",
+  "service.caution": "Осторожно: {text}",
+  "service.back": "Назад к сводке",
+
+  "error.notFound": "Не найдено",
+  "error.notFoundBody": "Такой страницы нет.",
+  "error.server": "Что-то пошло не так",
+  "error.serverBody": "Не удалось собрать страницу. Попробуйте через минуту.",
+
+  "chart.title": "{service} ({place}): последние {days} дн.",
+  "chart.availability": "Доступен {percent} времени измерений",
+  "chart.noData": "За эти {days} дн. измерений нет",
+  "chart.legendNoData": "Нет данных",
+  "chart.segment": "{status} с {start} по {end}",
+  "chart.segmentNow": "{status} с {start} по сей день",
+  "chart.earlier": "Более ранних отрезков не показано: {count}",
+  "chart.separator": "; ",
+  "chart.alt": "{title}. {segments}. {availability}.",
+};
