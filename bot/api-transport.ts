@@ -31,6 +31,14 @@ const JSON_METHODS: ReadonlySet<string> = new Set([
   "leaveChat",
 ]);
 
+/**
+ * setWebhook without a certificate to upload: its parameters are JSON then, and its secret_token must not
+ * reach telegraf's client, whose debug output (DEBUG=telegraf:*) prints every call's parameters.
+ */
+function isJsonSetWebhook(method: string, payload: unknown): boolean {
+  return method === "setWebhook" && (payload as { certificate?: unknown } | undefined)?.certificate == null;
+}
+
 /** As telegraf (node-fetch's `timeout`): a call with no answer at all is given up after this long. */
 export const BOT_API_TIMEOUT_MS = 500_000;
 
@@ -71,7 +79,7 @@ export class BotApiTransport {
     if (mayReplyToWebhook || telegram.token !== this.telegram.token) return telegram;
     const viaTelegraf: CallApi = telegram.callApi.bind(telegram);
     const call = ((method, payload, options) =>
-      JSON_METHODS.has(method)
+      JSON_METHODS.has(method) || isJsonSetWebhook(method, payload)
         ? this.call(method, payload, options?.signal as AbortSignal | undefined)
         : viaTelegraf(method, payload, options)) as CallApi;
     telegram.callApi = call;

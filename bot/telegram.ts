@@ -1,12 +1,23 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Composer, Telegraf, type Telegram } from "telegraf";
+import type { Update } from "telegraf/types";
 import type { Logger } from "../core/log.js";
 import { type IsblockedMetrics, timeUpdates } from "../core/metrics.js";
-import { StoreError } from "../model/store.js";
+import { StoreError, type UpdateClaim } from "../model/store.js";
 import { pickLang, t } from "../present/i18n/index.js";
 import { escapeHtml } from "../present/text.js";
 import { BotApiTransport } from "./api-transport.js";
 import { commandMenu, MENU_LANGUAGES } from "./commands.js";
+import {
+  claimWhenFree,
+  type Delivery,
+  isLong,
+  type ReplyGate,
+  replyGate,
+  serialLane,
+  UPDATE_CLAIM_TTL_MS,
+} from "./delivery.js";
 import { aboutFeature } from "./features/about.js";
 import { acknowledge, unhandledButton } from "./features/buttons.js";
 import { channelsFeature } from "./features/channels.js";
@@ -25,7 +36,7 @@ import { settingsFeature } from "./features/settings.js";
 import { subscriptionsFeature } from "./features/subscriptions.js";
 import { INLINE_RATE, MESSAGE_RATE } from "./person-limiter.js";
 
-export type { BotContext };
+export type { BotContext, Delivery };
 
 export interface TelegramBotOptions {
   token: string;
@@ -47,6 +58,13 @@ export interface TelegramBotOptions {
  * updates it fetches no more, so one hanging handler must not hold the bot for long.
  */
 export const HANDLER_TIMEOUT_MS = 10_000;
+
+/** The bot as the composition root drives it. */
+export type TelegramBot = Telegraf & {
+  inFlight: InFlight;
+  /** Handles one update as a webhook hands it over; `handleUpdate` does the same and tells nothing. */
+  deliver(update: Update): Promise<Delivery>;
+};
 
 /** What the composition root needs to stop the bot cleanly. */
 export interface InFlight {
@@ -109,7 +127,7 @@ function reporterKeys(token: string): (personId: number) => string {
  * The bot, every feature assembled behind one error boundary. Typed as a plain Telegraf for the composition
  * root: launching, stopping and `handleUpdate` build the bot's own context (BotContext) themselves.
  */
-export function createTelegramBot(options: TelegramBotOptions): Telegraf & { inFlight: InFlight } {
+export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   const handlerTimeoutMs = options.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
   const bot = new Telegraf<BotContext>(options.token, {
     contextType: BotContext,
@@ -142,56 +160,102 @@ export function createTelegramBot(options: TelegramBotOptions): Telegraf & { inF
             });
           }),
   };
+  const { store } = options.context;
+  const handle = bot.handleUpdate.bind(bot);
+  /** A claim the store could not make: the error boundary reports it as the update's failure. */
+  const claimFailures = new WeakMap<Update, unknown>();
+  /** What each update being handled has shown its person so far. */
+  const replies = new WeakMap<Update, ReplyGate>();
+
+  // Claimed before the handler starts, even for a question that writes nothing: a question answered while
+  // its claim is written would overtake a command sent just before it in the same chat. Recorded as done
+  // only once telegraf is through with it (answered, failed and told, or timed out and told): a process
+  // killed before that leaves a claim that lapses, and Telegram's re-delivery is handled then.
+  const longLane = serialLane();
+  const deliver = async (update: Update): Promise<Delivery> => {
+    const updateId = update.update_id;
+    // One owner per delivery: the same update delivered twice to this process is handled once too.
+    const owner = randomUUID();
+    active++;
+    try {
+      let claim: UpdateClaim | undefined;
+      try {
+        claim = await claimWhenFree(store, updateId, owner, handlerTimeoutMs + UPDATE_CLAIM_TTL_MS);
+      } catch (error) {
+        claimFailures.set(update, error);
+      }
+      if (claim === "done") {
+        options.log.debug("duplicate update ignored", { updateId });
+        return "duplicate";
+      }
+      if (claim === "busy") {
+        options.log.warn("update still handled elsewhere: left for Telegram to deliver again", { updateId });
+        return "busy";
+      }
+      const renewal = setInterval(() => {
+        store.claimUpdate(updateId, owner, UPDATE_CLAIM_TTL_MS).catch(() => undefined);
+      }, UPDATE_CLAIM_TTL_MS / 3);
+      renewal.unref();
+      try {
+        await (isLong(update) ? longLane(() => handle(update)) : handle(update));
+      } finally {
+        clearInterval(renewal);
+      }
+      if (claim === "claimed") {
+        await store.finishUpdate(updateId).catch((error: unknown) => {
+          options.log.warn("could not record an update as handled", { updateId, error });
+        });
+      }
+      return "handled";
+    } finally {
+      active--;
+      if (active === 0) for (const wake of idle.splice(0)) wake();
+    }
+  };
+  // Polling and anyone else calling handleUpdate go through the claim too.
+  bot.handleUpdate = async (update) => {
+    await deliver(update);
+  };
   // First in the chain, so the histogram covers every middleware of every update.
   if (options.metrics) bot.use(timeUpdates(options.metrics));
   bot.use(async (ctx, next) => {
     transport.attach(ctx.telegram);
-    // Counted from the start, claim included: a stop requested meanwhile must wait for this update.
-    active++;
-    let done = false;
-    const release = () => {
-      if (done) return;
-      done = true;
-      active--;
-      if (active === 0) for (const wake of idle.splice(0)) wake();
-    };
-    // Past the handler timeout telegraf has given up on the update (and the error boundary has told the
-    // person): a stop no longer waits for it.
-    const abandoned = setTimeout(release, handlerTimeoutMs);
-    abandoned.unref();
-    try {
-      // Telegram redelivers a webhook update it did not see acknowledged, and replicas share a webhook:
-      // the store remembers which update ids were claimed, so each is handled once. Claimed before the
-      // handler starts, even for a question that writes nothing: a question answered while its claim is
-      // written would overtake a command sent just before it in the same chat.
-      if (!(await options.context.store.claimUpdate(ctx.update.update_id))) {
-        options.log.debug("duplicate update ignored", { updateId: ctx.update.update_id });
-        return;
-      }
-      await next();
-    } finally {
-      clearTimeout(abandoned);
-      release();
-    }
+    if (claimFailures.has(ctx.update)) throw claimFailures.get(ctx.update);
+    replies.set(ctx.update, replyGate(ctx.telegram));
+    await next();
   });
   bot.use(conversationComposer(deps, options.rateLimits ?? { messages: MESSAGE_RATE, inline: INLINE_RATE }));
   // The one error boundary: a failing handler is logged, the person is told when they were waiting for an
   // answer, and the bot goes on with the next update.
   bot.catch(async (error, ctx) => {
     options.log.error("update failed", { updateId: ctx.update.update_id, updateType: ctx.updateType, error });
+    const gate = replies.get(ctx.update);
+    // One reply per update: whatever the handler managed to show stands, and a handler still running
+    // past its timeout shows nothing after the apology. A reply on its way when the handler timed out
+    // may yet arrive: its outcome decides, for as long again as the handler had (a claim's TTL at
+    // least); one still unanswered then is taken as lost (Telegram not answering at all), and the person
+    // is told.
+    if (gate) {
+      gate.closed = true;
+      const waited = sleep(Math.max(handlerTimeoutMs, UPDATE_CLAIM_TTL_MS), undefined, { ref: false });
+      await Promise.race([Promise.allSettled(gate.sending), waited]);
+      if (gate.replied) return;
+    }
+    // The apology goes through the bot's own client, which the closed gate does not hold back.
+    const apologizing = Object.create(ctx, { telegram: { value: bot.telegram } }) as BotContext;
     try {
       // A store that is down (Redis gone) is no bug of the answer: the person is told to come back later.
       // Without the store the chat's own language is unknown: the person's Telegram language stands in.
       const unavailable = causedByStore(error);
       const lang = unavailable ? pickLang(ctx.from?.language_code) : ctx.lang;
       const text = t(lang, unavailable ? "error.unavailable" : "error.generic");
-      if (ctx.callbackQuery) await acknowledge(ctx, text);
-      else if (isForBot(ctx)) await sendHtml(ctx, escapeHtml(text));
+      if (ctx.callbackQuery) await acknowledge(apologizing, text);
+      else if (isForBot(ctx)) await sendHtml(apologizing, escapeHtml(text));
     } catch (apology) {
       options.log.warn("could not report the failure", { updateId: ctx.update.update_id, error: apology });
     }
   });
-  return Object.assign(bot as unknown as Telegraf, { inFlight });
+  return Object.assign(bot as unknown as Telegraf, { inFlight, deliver });
 }
 
 /** Whether the store failing is what made `error` (anywhere along its causes). */

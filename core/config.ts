@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import cron from "node-cron";
 import { z } from "zod";
 import { IsblockedError } from "./errors.js";
@@ -57,6 +58,11 @@ export interface Config {
 }
 
 export const DEFAULT_STORE_URL = "sqlite://./data/isblocked.sqlite";
+/**
+ * A shorter WEBHOOK_SECRET is refused: anyone who can guess it can forge updates, and the log redaction
+ * would have to hide every occurrence of a few ordinary letters.
+ */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
 export const DEFAULT_OONI_API_URL = "https://api.ooni.io";
 /** Hourly, at minute 17: away from the top of the hour, when every other cron job calls OONI. */
 export const DEFAULT_OONI_SCHEDULE = "17 * * * *";
@@ -111,7 +117,10 @@ const env = z.object({
   WEBHOOK_URL: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
   WEBHOOK_SECRET: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    .regex(
+      new RegExp(`^[A-Za-z0-9_-]{${MIN_WEBHOOK_SECRET_LENGTH},256}$`),
+      `must be ${MIN_WEBHOOK_SECRET_LENGTH}-256 characters of A-Z, a-z, 0-9, _ and -`,
+    )
     .optional(),
   STORE_URL: z
     .string()
@@ -231,7 +240,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     botToken: e.BOT_TOKEN,
     telegramApiRoot: e.TELEGRAM_API_ROOT,
     webhookUrl: e.WEBHOOK_URL,
-    webhookSecret: e.WEBHOOK_SECRET,
+    webhookSecret:
+      e.WEBHOOK_SECRET ?? (e.WEBHOOK_URL && e.BOT_TOKEN ? webhookSecretOf(e.BOT_TOKEN) : undefined),
     storeUrl: e.STORE_URL,
     storeNamespace: e.STORE_NAMESPACE,
     defaultCountry: e.DEFAULT_COUNTRY,
@@ -256,6 +266,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ooniRatePerMinute: e.OONI_RATE,
     agentsFile: e.AGENTS_FILE,
   };
+}
+
+/**
+ * The webhook secret when WEBHOOK_SECRET is unset: an HMAC of the bot token, 43 characters of the alphabet
+ * Telegram allows. Derived rather than random, so that replicas behind one webhook URL and a restarted
+ * process register the same secret (a random one per process would make Telegram refuse all but the
+ * last replica to start); it is no weaker than the token, which alone can already reset the webhook.
+ */
+export function webhookSecretOf(botToken: string): string {
+  return createHmac("sha256", botToken).update("isblocked webhook secret").digest("base64url");
 }
 
 /**

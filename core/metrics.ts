@@ -149,6 +149,8 @@ export const INGEST_OUTCOMES = [
   "unauthorized",
   "replayed",
   "too_large",
+  /** Refused unread: as many unauthenticated bodies as allowed were being read already. */
+  "busy",
   "failed",
 ] as const;
 

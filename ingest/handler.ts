@@ -1,17 +1,19 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Logger } from "../core/log.js";
 import type { INGEST_OUTCOMES, IsblockedMetrics } from "../core/metrics.js";
-import type { Measurement } from "../model/measurement.js";
+import { fromTheFuture, MAX_AHEAD_MS, type Measurement, startOf } from "../model/measurement.js";
 import type { Store } from "../model/store.js";
 import { type AgentRegistry, type RegisteredAgent, vantageOf } from "../pipeline/agents.js";
-import { parseIngestBody } from "./schema.js";
-import { checkSignature, HEADERS, parseTimestamp, WINDOW_S } from "./signature.js";
+import { type IngestBody, parseIngestBody } from "./schema.js";
+import { checkSignature, checkWindow, HEADERS, parseTimestamp, WINDOW_S } from "./signature.js";
 
 // POST /api/v1/ingest without the socket: headers and the raw body in, a status and a JSON value out
 // (ingest/http.ts serves it over HTTP).
-// Every check that needs no state runs first (agent, window, signature, body), so that a forged,
-// expired or unknown-key request is rejected before the store is touched at all; then the replay claim,
-// then the measurements and the heartbeat. Failures are answers, never exceptions.
+// What needs neither the body nor state is checked before a byte of the body is read (method, declared
+// length, headers, timestamp window: `refuseUnread`); then the signature over the body, which costs the
+// same for a registered agent and an unknown id; then the body itself; so a forged, expired or
+// unknown-key request is rejected before the store is touched at all. Then the replay claim, then the
+// measurements and the heartbeat. Failures are answers, never exceptions.
 
 /** Bodies above this are refused with 413 before they are read to the end. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -26,12 +28,16 @@ export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 /** Request headers by lower-case name, as node and Hono give them. */
 export type IngestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-export interface IngestRequest {
+/** What a request says before its body: enough for every check `refuseUnread` makes. */
+export interface IngestHead {
   method: string;
   headers: IngestHeaders;
-  body: Buffer;
   /** The body was longer than MAX_BODY_BYTES and reading it stopped there. */
   tooLarge?: boolean;
+}
+
+export interface IngestRequest extends IngestHead {
+  body: Buffer;
 }
 
 export interface IngestResponse {
@@ -62,37 +68,69 @@ function header(headers: IngestHeaders, name: string): string | undefined {
 }
 
 export async function handleIngest(request: IngestRequest, deps: IngestDeps): Promise<IngestResponse> {
-  const response = await answer(request, deps);
+  return counted(refuseUnread(request, deps) ?? (await answer(request, deps)), deps);
+}
+
+/** Counts an answer at /metrics (isblocked_ingest_requests_total) and gives it back. */
+export function counted(response: IngestResponse, deps: Pick<IngestDeps, "metrics">): IngestResponse {
   deps.metrics.ingestRequests.labels({ outcome: response.outcome }).inc();
   return response;
 }
 
+/**
+ * The refusal a request earns before its body is read, or undefined when the body must be read to
+ * decide. Nothing here depends on which agent ids are registered.
+ */
+export function refuseUnread(head: IngestHead, deps: Pick<IngestDeps, "now">): IngestResponse | undefined {
+  if (head.method !== "POST") return reject(405, "bad_request", "method_not_allowed", "only POST");
+  const declared = Number(header(head.headers, "content-length") ?? 0);
+  if (head.tooLarge || declared > MAX_BODY_BYTES) {
+    return reject(413, "too_large", "too_large", `the body may be at most ${MAX_BODY_BYTES} bytes`);
+  }
+  const timestamp = parseTimestamp(header(head.headers, HEADERS.timestamp));
+  if (
+    header(head.headers, HEADERS.agent) === undefined ||
+    timestamp === undefined ||
+    header(head.headers, HEADERS.signature) === undefined
+  ) {
+    return UNAUTHORIZED(`${Object.values(HEADERS).join(", ")} are required`);
+  }
+  const window = checkWindow(timestamp, nowS(deps));
+  if (window !== "ok") {
+    return UNAUTHORIZED(`the timestamp is more than ${WINDOW_S} s from the bot's clock (${window})`);
+  }
+  return undefined;
+}
+
+/**
+ * Signs with this for an unknown agent id: the refusal then takes the HMAC over the body that a registered
+ * id's takes, so the time of the answer does not tell which ids exist. Random per process, never a key.
+ */
+const UNKNOWN_AGENT_KEY = randomBytes(32).toString("hex");
+
 async function answer(request: IngestRequest, deps: IngestDeps): Promise<IngestResponse> {
   const { store, agents, log } = deps;
   const now = (deps.now ?? (() => new Date()))();
-  if (request.method !== "POST") return reject(405, "bad_request", "method_not_allowed", "only POST");
-  if (request.tooLarge || request.body.length > MAX_BODY_BYTES) {
+  if (request.body.length > MAX_BODY_BYTES) {
     return reject(413, "too_large", "too_large", `the body may be at most ${MAX_BODY_BYTES} bytes`);
   }
-  const agentId = header(request.headers, HEADERS.agent);
-  const timestamp = parseTimestamp(header(request.headers, HEADERS.timestamp));
-  const signature = header(request.headers, HEADERS.signature);
-  if (agentId === undefined || timestamp === undefined || signature === undefined) {
-    return UNAUTHORIZED(`${Object.values(HEADERS).join(", ")} are required`);
-  }
+  // Present and well-formed: refuseUnread has seen them.
+  const agentId = header(request.headers, HEADERS.agent) ?? "";
+  const timestamp = parseTimestamp(header(request.headers, HEADERS.timestamp)) ?? 0;
+  const signature = header(request.headers, HEADERS.signature) ?? "";
   const agent = agents.get(agentId);
-  // One answer for an unknown agent and a bad signature: which ids exist is not for strangers to learn.
-  if (!agent) {
-    log.warn("ingest refused: unknown agent", { agent: agentId.slice(0, 64) });
-    return UNAUTHORIZED("the signature does not match");
-  }
   const check = checkSignature(
-    agent.key,
+    agent?.key ?? UNKNOWN_AGENT_KEY,
     timestamp,
     request.body,
     signature,
     Math.floor(now.getTime() / 1000),
   );
+  // One answer for an unknown agent and a bad signature: which ids exist is not for strangers to learn.
+  if (!agent) {
+    log.warn("ingest refused: unknown agent", { agent: agentId.slice(0, 64) });
+    return UNAUTHORIZED("the signature does not match");
+  }
   if (check !== "ok") {
     log.warn("ingest refused", { agent: agent.id, reason: check });
     return check === "forged"
@@ -106,6 +144,13 @@ async function answer(request: IngestRequest, deps: IngestDeps): Promise<IngestR
   }
   if (parsed.body.agent !== agent.id) {
     return reject(400, "bad_request", "invalid_body", "agent: differs from the signing agent");
+  }
+  // A measurement dated ahead of this clock would be "the latest" of its endpoint until real time caught
+  // up: the batch is refused whole, as any other invalid body, and the agent's clock is what to fix.
+  const ahead = futureDated(parsed.body, now.getTime());
+  if (ahead.length > 0) {
+    log.warn("ingest refused: measurements from the future", { agent: agent.id, problems: ahead });
+    return reject(400, "bad_request", "invalid_body", ahead.join("; "));
   }
   // Shared by every replica through the store. The signature names the exact request (timestamp and
   // body), so a resend of the same batch, signed anew, is not a replay but an idempotent repeat.
@@ -128,6 +173,25 @@ async function answer(request: IngestRequest, deps: IngestDeps): Promise<IngestR
     log.error("ingest failed", { agent: agent.id, error });
     return reject(503, "failed", "unavailable", "the store did not answer; try again shortly");
   }
+}
+
+/** Where the body's measurements start more than MAX_AHEAD_MS after `nowMs`, as problems naming each. */
+function futureDated(body: IngestBody, nowMs: number): string[] {
+  const problems: string[] = [];
+  for (const list of ["canaries", "measurements"] as const) {
+    for (const [i, m] of body[list].entries()) {
+      if (fromTheFuture(startOf(m), nowMs)) {
+        problems.push(
+          `${list}.${i}.measurement_start_time: more than ${MAX_AHEAD_MS / 1000} s after the bot's clock`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+function nowS(deps: Pick<IngestDeps, "now">): number {
+  return Math.floor((deps.now ?? (() => new Date()))().getTime() / 1000);
 }
 
 function parseBody(body: Buffer): ReturnType<typeof parseIngestBody> {

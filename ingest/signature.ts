@@ -44,9 +44,16 @@ export function checkSignature(
   const given = Buffer.from(signature.toLowerCase(), "utf8");
   const wellFormed = given.length === expected.length;
   const same = timingSafeEqual(expected, wellFormed ? given : expected) && wellFormed;
+  const window = checkWindow(timestamp, nowS);
+  if (window !== "ok") return window;
+  return same ? "ok" : "forged";
+}
+
+/** Whether a timestamp is within WINDOW_S of `nowS`: checked before the body is read, and with the HMAC. */
+export function checkWindow(timestamp: number, nowS: number): "ok" | "expired" | "future" {
   if (timestamp < nowS - WINDOW_S) return "expired";
   if (timestamp > nowS + WINDOW_S) return "future";
-  return same ? "ok" : "forged";
+  return "ok";
 }
 
 /** A timestamp header: a plain decimal count of seconds, nothing else. */

@@ -8,7 +8,9 @@ export const DEFAULT_PORTS: Record<Endpoint["protocol"], number> = { tcp: 0, tls
 
 /** The endpoint as OONI's `input`: `tcp://host:port`, `tls://host:port`, `https://host/path`. */
 export function endpointInput(endpoint: Endpoint): string {
-  const host = endpoint.host ?? endpoint.ip ?? "";
+  const name = endpoint.host ?? endpoint.ip ?? "";
+  // An IPv6 address is bracketed in a URL: its colons would otherwise read as a port.
+  const host = name.includes(":") ? `[${name}]` : name;
   if (endpoint.protocol === "tcp" || endpoint.protocol === "tls") {
     return `${endpoint.protocol}://${host}:${endpoint.port}`;
   }
@@ -35,7 +37,7 @@ export function parseEndpointInput(input: string): Endpoint {
   const port = url.port === "" ? DEFAULT_PORTS[protocol] : Number(url.port);
   if (port === 0) throw new EndpointInputError(`a tcp endpoint needs a port: ${input}`);
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
-  const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
+  const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || hostname.includes(":");
   const path = protocol === "http" || protocol === "https" ? `${url.pathname}${url.search}` : undefined;
   return {
     ...(isIp ? { ip: hostname } : { host: hostname }),

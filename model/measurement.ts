@@ -173,3 +173,14 @@ export function startOf(m: Measurement): number {
   const at = Date.parse(`${m.measurement_start_time.replace(" ", "T")}Z`);
   return Number.isFinite(at) ? at : 0;
 }
+
+/**
+ * How far a measurement's start may be ahead of this host's clock: past it the measurement is from the
+ * future, no evidence at all, and would otherwise be "the latest" until real time caught up with it.
+ */
+export const MAX_AHEAD_MS = 5 * 60_000;
+
+/** Whether a measurement started (epoch ms `startedAt`) more than MAX_AHEAD_MS after `nowMs`. */
+export function fromTheFuture(startedAt: number, nowMs: number): boolean {
+  return startedAt > nowMs + MAX_AHEAD_MS;
+}

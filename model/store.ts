@@ -92,13 +92,26 @@ export interface SubscriptionStore {
   migrateChat(from: ChatId, to: ChatId): Promise<number>;
 }
 
-/** Updates handled once across replicas and restarts. */
+/**
+ * What claiming an update found: `claimed`, it is this owner's to handle now; `busy`, another owner's
+ * unexpired claim holds it; `done`, it was handled already.
+ */
+export type UpdateClaim = "claimed" | "busy" | "done";
+
+/**
+ * Telegram updates answered at least once and by one process at a time, across replicas and restarts. An
+ * update is claimed while it is handled, the claim expiring unless renewed, and recorded as done once its
+ * effects and reply are committed: a process killed in between leaves a claim that lapses, so Telegram's
+ * re-delivery is handled then. Remembers the recent ids only: see UPDATE_ID_MEMORY.
+ */
 export interface UpdateStore {
   /**
-   * Claims a Telegram update for handling: true the first time an update_id is claimed, false for a
-   * repeat (a webhook retry, a second replica). Remembers the recent ids only: see UPDATE_ID_MEMORY.
+   * Claims `updateId` for `owner` until `ttlMs` from now, as one atomic step. The same owner claiming
+   * again renews its claim. An expired claim of anyone is taken over.
    */
-  claimUpdate(updateId: number): Promise<boolean>;
+  claimUpdate(updateId: number, owner: string, ttlMs: number): Promise<UpdateClaim>;
+  /** Records `updateId` as handled, whoever holds it: every later claim is `done`. */
+  finishUpdate(updateId: number): Promise<void>;
 }
 
 /** People's reports that a service does not work for them. */

@@ -3,6 +3,7 @@ import { analyzeDocument } from "../analysis/ooni/read.js";
 import { ooniVantage, readingOfAnalysis } from "../analysis/ooni/vantage.js";
 import type { Logger } from "../core/log.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
+import { fromTheFuture } from "../model/measurement.js";
 import type { Target } from "../model/status.js";
 import type { FeedCollection, KnownReadings, ReadingFeed, TargetReadings } from "../pipeline/readings.js";
 import { isoTime, type ListedMeasurement, type OoniApi, OoniApiError } from "./api.js";
@@ -166,7 +167,7 @@ export function createOoniFeed(options: OoniFeedOptions): ReadingFeed {
             const asn = asnOf(m);
             const startedAt = isoTime(m.measurement_start_time);
             if (!service || !watched.has(service) || asn === null || startedAt === null) continue;
-            if (Date.parse(startedAt) > now() + 5 * 60_000) continue; // from the future: not evidence
+            if (fromTheFuture(Date.parse(startedAt), now())) continue;
             const target = { service, country };
             const seen = known(target).get(ooniVantage(asn));
             if (seen !== undefined && seen >= startedAt) continue;

@@ -95,7 +95,7 @@ interface Finished {
 const WEB_PORTS = { http: 80, https: 443 };
 
 /** The web feature of any domain: its http:// and https:// front pages. */
-function webOf(
+export function webOf(
   host: { kind: "ip"; address: string } | { kind: "name"; name: string },
   ports: { http: number; https: number },
 ): ProbedService {

@@ -14,6 +14,7 @@ import {
   READINGS_TTL_MS,
   REPORT_WINDOW_MS,
   type Store,
+  type UpdateClaim,
 } from "../model/store.js";
 import { ClaimKv } from "./claims.js";
 import { DeliveryKv } from "./deliveries.js";
@@ -25,6 +26,24 @@ const UPDATE_BUCKET = 10;
 const UPDATE_BUCKETS_KEPT = 1000;
 /** How many recent update ids claimUpdate remembers: a repeat older than that is handled again. */
 export const UPDATE_ID_MEMORY = UPDATE_BUCKET * UPDATE_BUCKETS_KEPT;
+/**
+ * A bucket not written for this long is forgotten. Telegram keeps an undelivered update for 24 hours, so
+ * nothing older comes back; and when update ids jump, the bucket UPDATE_BUCKETS_KEPT behind the newest is
+ * not the oldest one kept, which only this expiry then removes.
+ */
+export const UPDATE_ID_TTL_MS = 48 * 60 * 60 * 1000;
+
+/** One bucket of update ids: those handled, and those being handled with their claims' owners and ends. */
+interface UpdateBucket {
+  done: number[];
+  inFlight: { id: number; owner: string; until: number }[];
+}
+
+/** A bucket as stored; a plain list is one written before claims expired (every id in it handled). */
+function updateBucket(stored: UpdateBucket | number[] | undefined): UpdateBucket {
+  if (stored === undefined) return { done: [], inFlight: [] };
+  return Array.isArray(stored) ? { done: stored, inFlight: [] } : stored;
+}
 
 /** Older timeline entries are dropped beyond this: a status that flaps for years stays one small value. */
 export const TIMELINE_CAP = 1000;
@@ -88,8 +107,15 @@ export class KvStore implements Store {
   /** Remote agents' measurements and heartbeats (store/ingested.ts). */
   private readonly ingested: IngestedKv;
 
-  constructor(private readonly kv: AtomicKv) {
+  /** How long an update-id bucket is kept after its last write: UPDATE_ID_TTL_MS, shorter in tests. */
+  private readonly updateIdTtlMs: number;
+
+  constructor(
+    private readonly kv: AtomicKv,
+    options: { updateIdTtlMs?: number } = {},
+  ) {
     this.kind = kv.kind;
+    this.updateIdTtlMs = options.updateIdTtlMs ?? UPDATE_ID_TTL_MS;
     this.deliveries = new DeliveryKv(kv);
     this.claims = new ClaimKv(kv);
     this.ingested = new IngestedKv(kv);
@@ -186,19 +212,41 @@ export class KvStore implements Store {
     return updated ?? { chatId };
   }
 
-  async claimUpdate(updateId: number): Promise<boolean> {
+  async claimUpdate(updateId: number, owner: string, ttlMs: number): Promise<UpdateClaim> {
     // Ids in buckets of UPDATE_BUCKET, so each claim is one small atomic update; Telegram's ids rise, so
     // once a new bucket opens, the one UPDATE_BUCKETS_KEPT back can go and memory stays bounded.
     const bucket = Math.floor(updateId / UPDATE_BUCKET);
-    let claimed = false;
+    const now = Date.now();
+    let claim: UpdateClaim = "claimed";
     let opened = false;
-    await this.kv.update<number[]>(`updates:${bucket}`, (seen) => {
-      opened = seen === undefined;
-      claimed = !seen?.includes(updateId);
-      return claimed ? [...(seen ?? []), updateId] : seen;
-    });
+    await this.kv.update<UpdateBucket | number[]>(
+      `updates:${bucket}`,
+      (stored) => {
+        opened = stored === undefined;
+        const { done, inFlight } = updateBucket(stored);
+        const held = inFlight.find((c) => c.id === updateId && c.until > now);
+        claim = done.includes(updateId) ? "done" : held && held.owner !== owner ? "busy" : "claimed";
+        if (claim !== "claimed") return stored;
+        // Lapsed claims of other updates go with this write: their holders died.
+        const live = inFlight.filter((c) => c.id !== updateId && c.until > now);
+        return { done, inFlight: [...live, { id: updateId, owner, until: now + ttlMs }] };
+      },
+      { ttlMs: this.updateIdTtlMs },
+    );
     if (opened) await this.kv.delete(`updates:${bucket - UPDATE_BUCKETS_KEPT}`);
-    return claimed;
+    return claim;
+  }
+
+  async finishUpdate(updateId: number): Promise<void> {
+    await this.kv.update<UpdateBucket | number[]>(
+      `updates:${Math.floor(updateId / UPDATE_BUCKET)}`,
+      (stored) => {
+        const { done, inFlight } = updateBucket(stored);
+        if (done.includes(updateId)) return stored;
+        return { done: [...done, updateId], inFlight: inFlight.filter((c) => c.id !== updateId) };
+      },
+      { ttlMs: this.updateIdTtlMs },
+    );
   }
 
   async migrateChat(from: ChatId, to: ChatId): Promise<number> {
@@ -471,7 +519,14 @@ function compareText(a: string, b: string): number {
 
 /** A change on the timeline is dated by its `since`: when the new status was first observed. */
 function timelineEntry(change: StatusChange): TimelineEntry {
-  return { at: change.since, from: change.from, to: change.to, mechanism: change.mechanism };
+  return {
+    at: change.since,
+    from: change.from,
+    to: change.to,
+    mechanism: change.mechanism,
+    features: change.features,
+    ...(change.sources ? { sources: change.sources } : {}),
+  };
 }
 
 function sameEntry(a: TimelineEntry, b: TimelineEntry): boolean {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_STORE_URL, loadConfig } from "../../core/config.js";
+import {
+  ConfigError,
+  DEFAULT_STORE_URL,
+  loadConfig,
+  MIN_WEBHOOK_SECRET_LENGTH,
+  secretsOf,
+  webhookSecretOf,
+} from "../../core/config.js";
 
 const TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0";
 
@@ -46,7 +53,7 @@ describe("loadConfig", () => {
       BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: "http://127.0.0.1:9000",
       WEBHOOK_URL: "https://bot.example.org/hook",
-      WEBHOOK_SECRET: "s3cret-value",
+      WEBHOOK_SECRET: "s3cret-value_Kq7Zt2",
       STORE_URL: "redis://127.0.0.1:6379",
       DEFAULT_COUNTRY: "ir",
       PROBE_SCHEDULE: "off",
@@ -92,6 +99,9 @@ describe("loadConfig", () => {
     [{ OONI_RATE: "lots" }, "OONI_RATE"],
     [{ WEBHOOK_URL: "http://insecure.example/hook", BOT_TOKEN: TOKEN }, "WEBHOOK_URL"],
     [{ WEBHOOK_URL: "https://bot.example.org/hook" }, "WEBHOOK_URL"],
+    [{ WEBHOOK_SECRET: "abc" }, "WEBHOOK_SECRET"],
+    [{ WEBHOOK_SECRET: "x".repeat(MIN_WEBHOOK_SECRET_LENGTH - 1) }, "WEBHOOK_SECRET"],
+    [{ WEBHOOK_SECRET: `${"x".repeat(20)}!` }, "WEBHOOK_SECRET"],
     [{ TELEGRAM_API_ROOT: "ftp://x" }, "TELEGRAM_API_ROOT"],
     [{ ALERT_RATE_GLOBAL: "0" }, "ALERT_RATE_GLOBAL"],
     [{ ALERT_RATE_GLOBAL: "31" }, "ALERT_RATE_GLOBAL"],
@@ -149,12 +159,41 @@ describe("loadConfig", () => {
     expect(loadConfig({ ALERT_PAID_BROADCAST: "off" }).alertPaidBroadcast).toBe(false);
   });
 
-  it("never puts a rejected secret's value into the error", () => {
+  it.each([
+    ["BOT_TOKEN", "123:short-but-secret"],
+    ["WEBHOOK_SECRET", "tiny-secret"],
+  ])("never puts a rejected secret's value into the error (%s)", (variable, value) => {
     try {
-      loadConfig({ BOT_TOKEN: "123:short-but-secret" });
+      loadConfig({ [variable]: value });
       expect.unreachable();
     } catch (error) {
-      expect(String((error as Error).message)).not.toContain("short-but-secret");
+      expect(String((error as Error).message)).not.toContain(value);
     }
+  });
+
+  it("keeps a given webhook secret of 16 characters or more", () => {
+    const secret = "x".repeat(MIN_WEBHOOK_SECRET_LENGTH);
+    const config = loadConfig({
+      BOT_TOKEN: TOKEN,
+      WEBHOOK_URL: "https://bot.example.org/hook",
+      WEBHOOK_SECRET: secret,
+    });
+    expect(config.webhookSecret).toBe(secret);
+  });
+
+  it("derives the webhook secret from the token when WEBHOOK_SECRET is unset, and redacts it", () => {
+    const config = loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.org/hook" });
+    const secret = config.webhookSecret ?? "";
+    // Telegram's alphabet and length for secret_token, and strong enough for the rule a given one meets.
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(secret).not.toContain(TOKEN.split(":")[1]);
+    // Every replica and every restart registers the same one; another bot's differs.
+    expect(loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://other.example.org/x" }).webhookSecret).toBe(
+      secret,
+    );
+    expect(webhookSecretOf("987654321:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0")).not.toBe(secret);
+    expect(secretsOf(config)).toContain(secret);
+    // Polling needs none.
+    expect(loadConfig({ BOT_TOKEN: TOKEN }).webhookSecret).toBeUndefined();
   });
 });

@@ -85,6 +85,7 @@ describe("isblocked metrics", () => {
       'isblocked_ingest_requests_total{outcome="unauthorized"} 0',
       'isblocked_ingest_requests_total{outcome="replayed"} 0',
       'isblocked_ingest_requests_total{outcome="too_large"} 0',
+      'isblocked_ingest_requests_total{outcome="busy"} 0',
       'isblocked_ingest_requests_total{outcome="failed"} 0',
       "isblocked_status_changes_total 1",
       "isblocked_alerts_sent_total 5",

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../store/open.js";
-import { freePort, type StartedProcess, startProcess, waitFor } from "../bot/support/start-process.js";
+import { freePort, waitFor } from "../bot/support/start-process.js";
 import { textMessage } from "../bot/support/updates.js";
-import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
+import { startBotApiServer } from "../support/bot-api-server.js";
+import { Leftovers, postUpdate, startWebhookBot, TOKEN } from "./webhook-bot.js";
 
 // SIGTERM with 200 updates in flight, over the webhook: 200 people send /subscribe at once, Telegram (the
 // loopback Bot API server) takes 1.5 s to accept each answer, and SIGTERM comes when half the answers are
@@ -13,66 +14,26 @@ import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.
 // redelivers every update whose webhook request got no 2xx, so those are posted again to a restarted
 // process on the same store. Across both runs each person is answered exactly once and subscribed.
 
-const TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0";
-const WEBHOOK_SECRET = "wh_s3cret-Value_7f3a9";
-const WEBHOOK_URL = "https://bot.example.invalid/tg/hook";
 const IN_FLIGHT = 200;
 const FIRST_PERSON = 820_000;
 const STOP_BOUND_MS = 10_000;
 const SUBSCRIBED = "🔔 Subscribed: this chat gets a message when the status of WhatsApp in China changes.";
 
-let api: BotApiServer | undefined;
-const processes: StartedProcess[] = [];
-let dir: string | undefined;
-afterEach(async () => {
-  for (const running of processes.splice(0)) {
-    if (running.child.exitCode === null && running.child.signalCode === null) {
-      running.child.kill("SIGKILL");
-      await running.exited;
-    }
-  }
-  await api?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function startWebhookBot(server: BotApiServer, storeFile: string, port: number) {
-  const running = startProcess({
-    BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: server.apiRoot,
-    WEBHOOK_URL,
-    WEBHOOK_SECRET,
-    WEB_PORT: String(port),
-    PROBE_SCHEDULE: "off",
-    STORE_URL: `sqlite://${storeFile}`,
-  });
-  processes.push(running);
-  await waitFor("the webhook", () => running.logs().includes("telegram bot connected"), 30_000);
-  return running;
-}
+const left = new Leftovers();
+afterEach(() => left.clear());
 
 /** Posts an update as Telegram does; true when it was acknowledged (2xx), so Telegram will not redeliver it. */
-async function deliver(port: number, update: unknown): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/tg/hook`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET },
-      body: JSON.stringify(update),
-    });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false; // refused or cut: no acknowledgement
-  }
-}
+const deliver = async (port: number, update: unknown) => (await postUpdate(port, update)) === 200;
 
 describe("SIGTERM with 200 updates in flight", () => {
   it("exits within 10 s; after a restart each update is answered once, none lost", async () => {
-    api = await startBotApiServer(TOKEN);
+    const api = await startBotApiServer(TOKEN);
+    left.api = api;
     api.onSend({ answer: { kind: "ok", delayMs: 1500 } });
-    dir = mkdtempSync(join(tmpdir(), "isblocked-inflight-"));
-    const storeFile = join(dir, "bot.sqlite");
+    left.dir = mkdtempSync(join(tmpdir(), "isblocked-inflight-"));
+    const storeFile = join(left.dir, "bot.sqlite");
     const port = await freePort();
-    const first = await startWebhookBot(api, storeFile, port);
+    const first = left.keep(await startWebhookBot(api, port, `sqlite://${storeFile}`));
 
     const updates = Array.from({ length: IN_FLIGHT }, (_, n) =>
       textMessage("/subscribe whatsapp cn", {
@@ -82,7 +43,7 @@ describe("SIGTERM with 200 updates in flight", () => {
       }),
     );
     const acknowledged = updates.map((update) => deliver(port, update));
-    await waitFor("half the answers on their way", () => (api?.sends.length ?? 0) >= IN_FLIGHT / 2, 30_000);
+    await waitFor("half the answers on their way", () => api.sends.length >= IN_FLIGHT / 2, 30_000);
     const sentAtSigterm = api.sends.length;
     const { code, ms } = await first.terminate();
     const acks = await Promise.all(acknowledged);
@@ -90,7 +51,7 @@ describe("SIGTERM with 200 updates in flight", () => {
 
     // Telegram's redelivery: every update whose request was not acknowledged, to the restarted bot.
     const unacknowledged = updates.filter((_, n) => !acks[n]);
-    const second = await startWebhookBot(api, storeFile, port);
+    const second = left.keep(await startWebhookBot(api, port, `sqlite://${storeFile}`));
     const redelivered = await Promise.all(unacknowledged.map((update) => deliver(port, update)));
     const restart = await second.terminate();
 

@@ -1,11 +1,19 @@
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJudge } from "../../analysis/judge.js";
+import { refusalOfAddress } from "../../core/ssrf.js";
 import { endpointInput } from "../../kb/endpoint.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
+import { pageHtml } from "../../lab/servers/http.js";
 import type { Store } from "../../model/store.js";
-import { measureEndpoint } from "../../probes/endpoint.js";
+import { webOf } from "../../pipeline/check-now.js";
+import { runProbeCycle } from "../../pipeline/measure.js";
+import { measureEndpoint, measurerOn } from "../../probes/endpoint.js";
 import { guardNetwork } from "../../probes/guarded-network.js";
 import { realNetwork } from "../../probes/network.js";
 import { takeFromWindow } from "../../store/claims.js";
@@ -150,6 +158,47 @@ describe("redirects through the guarded network", () => {
       [8080, "ssrf_refused"],
     ]);
     expect(endpointInput({ host: "x.example", port: 80, protocol: "http" })).toBe("http://x.example/");
+  });
+});
+
+describe("an IPv6 literal", () => {
+  it("is probed at its address and judged: its URL is written with brackets", async () => {
+    // A web server on ::1 stands for a public IPv6 host; a test policy lets the guard reach it alone.
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      res.end(pageHtml("v6 home", "hello"));
+    });
+    server.listen(0, "::1");
+    await once(server, "listening");
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const ports = { http: port, https: port };
+      expect(endpointInput({ ip: "::1", port, protocol: "http", path: "/" })).toBe(`http://[::1]:${port}/`);
+      expect(endpointInput({ ip: "2001:db8::1", port: 443, protocol: "tls" })).toBe(
+        "tls://[2001:db8::1]:443",
+      );
+      const policy = {
+        refusal: (a: string) => (a === "::1" ? null : refusalOfAddress(a)),
+        ports: new Set([port]),
+      };
+      // Dual-stack vantages: one bound to an IPv4 source has no path to an IPv6 address.
+      const vantages = lab.plan.vantages.map(({ localAddress: _ipv4Source, ...v }) => v);
+      const cycle = await runProbeCycle({
+        kb,
+        plan: { ...lab.plan, vantages },
+        judge: createJudge(kb),
+        measure: measurerOn(guardNetwork(realNetwork, { policy })),
+        adHocServices: [webOf({ kind: "ip", address: "::1" }, ports)],
+        country: "CN",
+        concurrency: 2,
+      });
+      const http = cycle.measured.filter((m) => m.input === `http://[::1]:${port}/`);
+      expect(http.map((m) => m.test_keys.requests[0]?.response?.code)).toEqual([200, 200]);
+      // Reached from the probe and the control alike: a verdict, where the unbracketed URL gave unknown.
+      expect(cycle.results[0]?.status).not.toBe("unknown");
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
   });
 });
 

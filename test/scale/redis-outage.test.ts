@@ -12,7 +12,7 @@ import { postUpdate, TOKEN, textUpdate, WEBHOOK_URL } from "./support.js";
 // says 503, a person is told the bot is temporarily unavailable, nothing is acknowledged that Redis did not
 // take; when Redis is back the same process recovers without a restart, and what was acknowledged is there.
 
-const WEBHOOK_SECRET = "outage_s3cret";
+const WEBHOOK_SECRET = "outage_s3cret-W7kq2Zp";
 const REDIS_PASSWORD = "redis-pw-8c1f2e";
 
 function redisServerPath(): string | undefined {

@@ -17,7 +17,7 @@ import { postUpdate, TOKEN, textUpdate, WEBHOOK_URL } from "./support.js";
 // subscriber once, an update delivered to all three webhooks is handled once, and every subscription
 // acknowledged by any replica is in the store.
 
-const WEBHOOK_SECRET = "replica_s3cret";
+const WEBHOOK_SECRET = "replica_s3cret-Q4vn8Xt";
 const REPLICAS = 3;
 const CHATS = 12;
 const BBC_CN = { service: "bbc", country: "CN" };

@@ -11,7 +11,7 @@ import {
 import type { ServiceStatus, Target, TimelineEntry } from "../../model/status.js";
 import { ALL_SERVICES, type AtomicKv, type DeliveryJob, type Store, StoreError } from "../../model/store.js";
 import { DIGEST_CAP } from "../../store/deliveries.js";
-import { OUTBOX_CAP, TIMELINE_CAP, UPDATE_ID_MEMORY } from "../../store/domain.js";
+import { KvStore, OUTBOX_CAP, TIMELINE_CAP, UPDATE_ID_MEMORY } from "../../store/domain.js";
 import { INGESTED_CAP } from "../../store/ingested.js";
 import { openKv, openStore } from "../../store/open.js";
 import { measurement } from "../ingest/support.js";
@@ -118,14 +118,60 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
     });
 
     describe("update ids", () => {
-      it("claims each update once, also under concurrency, and forgets old buckets", async () => {
-        expect(await store.claimUpdate(5)).toBe(true);
-        expect(await store.claimUpdate(5)).toBe(false);
-        const claims = await Promise.all(Array.from({ length: 50 }, () => store.claimUpdate(7)));
-        expect(claims.filter(Boolean)).toHaveLength(1);
+      it("claims each update for one owner at a time, also under concurrency, until it is done", async () => {
+        expect(await store.claimUpdate(5, "a", 60_000)).toBe("claimed");
+        expect(await store.claimUpdate(5, "b", 60_000)).toBe("busy");
+        // The holder claiming again renews its claim.
+        expect(await store.claimUpdate(5, "a", 60_000)).toBe("claimed");
+        await store.finishUpdate(5);
+        expect(await store.claimUpdate(5, "a", 60_000)).toBe("done");
+        expect(await store.claimUpdate(5, "b", 60_000)).toBe("done");
+        const claims = await Promise.all(
+          Array.from({ length: 50 }, (_, n) => store.claimUpdate(7, `owner-${n}`, 60_000)),
+        );
+        expect(claims.filter((c) => c === "claimed")).toHaveLength(1);
+        expect(claims.filter((c) => c === "busy")).toHaveLength(49);
+        // Finishing is idempotent, and needs no claim: a timed-out update is done whoever holds it.
+        await Promise.all([store.finishUpdate(7), store.finishUpdate(7), store.finishUpdate(8)]);
+        expect(await store.claimUpdate(7, "owner-0", 60_000)).toBe("done");
+        expect(await store.claimUpdate(8, "c", 60_000)).toBe("done");
+      });
+
+      it("lets another owner take over a claim whose holder stopped renewing it", async () => {
+        expect(await store.claimUpdate(21, "dead", 150)).toBe("claimed");
+        expect(await store.claimUpdate(22, "alive", 60_000)).toBe("claimed");
+        expect(await store.claimUpdate(21, "next", 60_000)).toBe("busy");
+        await sleep(300);
+        expect(await store.claimUpdate(21, "next", 60_000)).toBe("claimed");
+        expect(await store.claimUpdate(21, "dead", 60_000)).toBe("busy");
+        // A lapsed claim of one update does not touch its neighbours in the bucket.
+        expect(await store.claimUpdate(22, "other", 60_000)).toBe("busy");
+      });
+
+      it("forgets old buckets: when a new one opens, and after UPDATE_ID_TTL_MS when ids jump", async () => {
+        await store.finishUpdate(5);
         // Opening a bucket far ahead drops the oldest remembered one: bounded memory.
-        expect(await store.claimUpdate(UPDATE_ID_MEMORY + 1)).toBe(true);
-        expect(await store.claimUpdate(5)).toBe(true);
+        expect(await store.claimUpdate(UPDATE_ID_MEMORY + 1, "a", 60_000)).toBe("claimed");
+        expect(await store.claimUpdate(5, "a", 60_000)).toBe("claimed");
+        // Ids that jump by more than that leave buckets behind no new bucket removes: they expire. (A
+        // KvStore of its own over the test's key-value layer, with a short memory.)
+        const shortMemory = new KvStore(kv, { updateIdTtlMs: 150 });
+        await shortMemory.finishUpdate(1_000_000_005);
+        await shortMemory.finishUpdate(9_000_000_005);
+        expect(await shortMemory.claimUpdate(1_000_000_005, "a", 60_000)).toBe("done");
+        await sleep(300);
+        expect(await shortMemory.claimUpdate(1_000_000_005, "a", 60_000)).toBe("claimed");
+        expect(await shortMemory.claimUpdate(9_000_000_005, "a", 60_000)).toBe("claimed");
+      });
+
+      it("reads a bucket written before claims expired (a list of handled ids) as handled", async () => {
+        const over = new KvStore(kv);
+        await kv.set("updates:3", [31, 32]);
+        expect(await over.claimUpdate(31, "a", 60_000)).toBe("done");
+        expect(await over.claimUpdate(33, "a", 60_000)).toBe("claimed");
+        await over.finishUpdate(33);
+        expect(await over.claimUpdate(32, "a", 60_000)).toBe("done");
+        expect(await over.claimUpdate(33, "b", 60_000)).toBe("done");
       });
     });
 

@@ -1,0 +1,81 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Update } from "telegraf/types";
+import type { Delivery } from "./delivery.js";
+
+// The Telegram webhook as a Hono app the composition root mounts on the web server (cli/start.ts), served
+// here rather than by telegraf's webhookCallback, which decodes the body chunk by chunk (a character split
+// across two TCP segments became U+FFFD), reads a body of any size, answers a wrong secret as "not found",
+// and whose debug output (DEBUG=telegraf:*) prints the secret of every refused request. In order: the
+// method, the secret (before a byte of the body is read), the body's size, then the body decoded as UTF-8
+// once, whole, and handed to the bot. The answer comes once the update is handled: Telegram delivers again
+// what it did not see acknowledged.
+
+/** The header Telegram sends the secret_token of setWebhook in. */
+export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+/** Telegram's updates are a few kilobytes; anything near this is not from Telegram. */
+export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebhookOptions {
+  /** The secret_token registered with setWebhook. */
+  secret: string;
+  /** Handles one update (createTelegramBot's `deliver`). */
+  deliver(update: Update): Promise<Delivery>;
+  /** False once the bot is stopping: an update is then refused rather than started. */
+  accepting(): boolean;
+}
+
+/**
+ * A refusal that leaves the body unread: the connection is closed rather than kept for another request,
+ * so node does not read (and discard) the rest of the body first.
+ */
+const refuse = (status: number, headers: Record<string, string> = {}) =>
+  new Response(null, { status, headers: { connection: "close", ...headers } });
+
+/** Later, to this process or another replica, Telegram delivers the update again. */
+const AGAIN_LATER = { "retry-after": "5" };
+
+/** The webhook as a Hono app serving `/`: mount it at WEBHOOK_URL's path. */
+export function webhookRoutes(options: WebhookOptions): Hono {
+  // Compared as digests: equal lengths for timingSafeEqual, whatever length was sent.
+  const expected = digest(options.secret);
+  const app = new Hono();
+  app.all(
+    "/",
+    async (c, next) => {
+      if (c.req.method !== "POST") return refuse(405, { allow: "POST" });
+      const given = c.req.header(SECRET_HEADER);
+      if (given === undefined || !timingSafeEqual(digest(given), expected)) return refuse(403);
+      if (!options.accepting()) return refuse(503, AGAIN_LATER);
+      await next();
+    },
+    // A declared length over the limit is refused before reading; a body without one is read up to it.
+    bodyLimit({ maxSize: WEBHOOK_MAX_BODY_BYTES, onError: () => refuse(413) }),
+    async (c) => {
+      const update = parseUpdate(new Uint8Array(await c.req.arrayBuffer()));
+      if (update === undefined) return c.body(null, 400);
+      const delivery = await options.deliver(update);
+      return delivery === "busy" ? c.body(null, 503, AGAIN_LATER) : c.body(null, 200);
+    },
+  );
+  return app;
+}
+
+/** The update in a webhook body, or undefined when the body is not UTF-8 JSON of an update. */
+export function parseUpdate(body: Uint8Array): Update | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch {
+    return undefined;
+  }
+  const id = (value as { update_id?: unknown } | null)?.update_id;
+  return typeof value === "object" && Number.isSafeInteger(id) && (id as number) >= 0
+    ? (value as Update)
+    : undefined;
+}
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
