@@ -16,6 +16,8 @@ export interface LatencyWorkerReady {
 export interface LatencyRun {
   /** Each bot's webhook URL, by label. */
   hooks: Record<string, string>;
+  /** Sent with every update, as Telegram sends the webhook's secret token. */
+  headers: Record<string, string>;
   /** Asked in turn; the same question goes to every bot in a round. */
   questions: { text: string; languageCode: string }[];
   /** Rounds measured, after `warmup` rounds that are not. */
@@ -39,7 +41,12 @@ server.onSend({
   },
 });
 
-async function ask(hook: string, chatId: number, question: LatencyRun["questions"][number]): Promise<number> {
+async function ask(
+  hook: string,
+  headers: Record<string, string>,
+  chatId: number,
+  question: LatencyRun["questions"][number],
+): Promise<number> {
   const arrived = new Promise<void>((resolve) => arrivals.set(String(chatId), resolve));
   const update = {
     update_id: chatId,
@@ -54,7 +61,7 @@ async function ask(hook: string, chatId: number, question: LatencyRun["questions
   const postedAt = preciseNow();
   const response = await fetch(hook, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { ...headers, "content-type": "application/json" },
     body: JSON.stringify(update),
   });
   await response.arrayBuffer();
@@ -77,7 +84,7 @@ async function run(spec: LatencyRun): Promise<LatencySamples> {
     const order = round % 2 === 0 ? labels : [...labels].reverse();
     for (const label of order) {
       // A new person every time: the bots' per-person rate limits stay out of the figures.
-      const ms = await ask(spec.hooks[label] ?? "", chatId++, question);
+      const ms = await ask(spec.hooks[label] ?? "", spec.headers, chatId++, question);
       if (round >= spec.warmup) samples[label]?.push(ms);
     }
   }

@@ -5,8 +5,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { getRequestListener } from "@hono/node-server";
 import { Telegraf } from "telegraf";
 import { createTelegramBot } from "../bot/telegram.js";
+import { SECRET_HEADER, webhookRoutes } from "../bot/webhook.js";
 import { createLogger } from "../core/log.js";
 import { loadKnowledgeBase } from "../kb/load.js";
 import { openStore } from "../store/open.js";
@@ -17,16 +19,18 @@ import type {
   LatencyWorkerReady,
 } from "./bot-latency-worker.js";
 import type { Figure } from "./probe-cycle.js";
+import { timedStore } from "./store-timing.js";
 
 // Question to sendMessage on loopback: the bot (createTelegramBot, memory store, the shipped knowledge base,
 // its default rate limits) against a bare telegraf echo bot, measured the same way in the same run. Both
-// get each update through the same transport, an HTTP webhook on 127.0.0.1 (telegraf's webhookCallback,
-// webhookReply off as the bot uses it), and answer through the same loopback Bot API server, which runs with
-// the timing on a thread of its own. The target: our p50 and p99 within 1.5× the echo bot's.
+// get each update as an HTTP webhook on 127.0.0.1, each through its own: the bot through the webhook it
+// serves in production (bot/webhook.ts), the echo bot through telegraf's webhookCallback (webhookReply off
+// as the bot uses it). Both answer through the same loopback Bot API server, which runs with the timing on
+// a thread of its own. The target: our p50 and p99 within 1.5× the echo bot's.
 //
-// Then once more on the SQLite store, the embedded default, without a target: each store access there is a
-// round trip through sqlite3's thread pool (about 0.16 ms for a read, 0.4 ms for the update claim, which
-// reads and writes), which the echo bot, having no store, never makes.
+// Then once more on the SQLite store, the embedded default, with the same target: statuses and report
+// counts come from the store's in-process cache (store/status-cache.ts), so an answer's remaining store
+// round trips through sqlite3's thread pool are the update claim's, which the echo bot never makes.
 
 export interface BotLatencyBenchOptions {
   rounds: number;
@@ -38,6 +42,7 @@ export interface BotLatencyBenchOptions {
 export const DEFAULT_BOT_LATENCY_BENCH: BotLatencyBenchOptions = { rounds: 3000, warmup: 300 };
 
 const TOKEN = "123456789:AAHbenchbenchbenchbenchbenchbench00";
+const SECRET = "bench-webhook-secret";
 const TARGET_RATIO = 1.5;
 
 /** One question in each language the bot speaks, asked in turn. */
@@ -49,11 +54,11 @@ const QUESTIONS: LatencyRun["questions"] = [
   { text: "آیا تلگرام در ایران فیلتر است", languageCode: "fa" },
 ];
 
-async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
+async function listen(handler: RequestListener, path: string): Promise<{ server: Server; url: string }> {
   const server = createServer(handler);
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}` };
 }
 
 /** Nearest-rank percentile. */
@@ -84,32 +89,45 @@ async function measure(
     workerData: { token: TOKEN } satisfies LatencyWorkerData,
   });
   const [{ apiRoot }] = (await once(worker, "message")) as [LatencyWorkerReady];
-  const store = await openStore(storeUrl);
+  const opened = await openStore(storeUrl);
+  const timing = timedStore(opened);
   const servers: Server[] = [];
   try {
     const ours = createTelegramBot({
       token: TOKEN,
       apiRoot,
-      context: { kb: loadKnowledgeBase(), store, defaultCountry: "CN" },
+      context: { kb: loadKnowledgeBase(), store: timing.store, defaultCountry: "CN" },
       log: createLogger({ level: "silent" }),
     });
     const echo = new Telegraf(TOKEN, { telegram: { apiRoot, webhookReply: false } });
     echo.on("text", (ctx) => ctx.reply(ctx.message.text));
 
+    const webhook = webhookRoutes({ secret: SECRET, deliver: ours.deliver, accepting: () => true });
     const hooks: Record<string, string> = {};
-    for (const [label, bot] of [
-      ["echo", echo],
-      ["isblocked", ours],
+    for (const [label, handler, path] of [
+      ["echo", echo.webhookCallback("/hook"), "/hook"],
+      ["isblocked", getRequestListener(webhook.fetch), "/"],
     ] as const) {
-      const { server, url } = await listen(bot.webhookCallback("/hook"));
+      const { server, url } = await listen(handler, path);
       servers.push(server);
       hooks[label] = url;
     }
-    const spec: LatencyRun = { hooks, questions: QUESTIONS, rounds: options.rounds, warmup: options.warmup };
+    const spec: LatencyRun = {
+      hooks,
+      headers: { [SECRET_HEADER]: SECRET },
+      questions: QUESTIONS,
+      rounds: options.rounds,
+      warmup: options.warmup,
+    };
     worker.postMessage(spec);
     const [reply] = (await once(worker, "message")) as [{ samples?: LatencySamples; error?: string }];
     if (!reply.samples) throw new Error(`latency bench failed: ${reply.error}`);
-    return figures(reply.samples, options.rounds, storeLabel, storeLabel === "" ? TARGET_RATIO : null);
+    const label = `bot latency (${options.rounds} questions, webhook → sendMessage${storeLabel})`;
+    return [
+      ...figures(reply.samples, label),
+      // Every question of the run, warm-up included, went through the store.
+      ...timing.figures(label, options.rounds + options.warmup),
+    ];
   } finally {
     for (const server of servers) {
       server.closeAllConnections();
@@ -118,20 +136,14 @@ async function measure(
     worker.postMessage("close");
     await once(worker, "message");
     await worker.terminate();
-    await store.close();
+    await opened.close();
   }
 }
 
-function figures(
-  samples: LatencySamples,
-  rounds: number,
-  storeLabel: string,
-  target: number | null,
-): Figure[] {
-  const sorted = (label: string) => [...(samples[label] ?? [])].sort((a, b) => a - b);
+function figures(samples: LatencySamples, label: string): Figure[] {
+  const sorted = (bot: string) => [...(samples[bot] ?? [])].sort((a, b) => a - b);
   const echo = sorted("echo");
   const ours = sorted("isblocked");
-  const label = `bot latency (${rounds} questions, webhook → sendMessage${storeLabel})`;
   const stat = (name: string, values: number[], p: number): Figure => ({
     figure: `${label}: ${name} p${p}`,
     value: percentile(values, p),
@@ -141,7 +153,7 @@ function figures(
   const ratio = (p: number): Figure => ({
     figure: `${label}: isblocked / echo bot, p${p}`,
     value: percentile(ours, p) / percentile(echo, p),
-    target,
+    target: TARGET_RATIO,
     unit: "×",
   });
   return [

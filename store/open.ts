@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { type AtomicKv, type Store, StoreUrlError } from "../model/store.js";
-import { KvStore } from "./domain.js";
+import { type ChangeMark, fileMark, kvMark, localMark } from "./change-mark.js";
 import { redactPassword } from "./kv/redis-url.js";
+import { CachedKvStore } from "./status-cache.js";
 
 /** Prefix of every key, so several deployments (or test runs) can share one Redis database. */
 export const DEFAULT_NAMESPACE = "isblocked";
@@ -76,9 +77,30 @@ export async function openKv(url: string, options: OpenStoreOptions = {}): Promi
   }
 }
 
-/** The domain store for STORE_URL; resolves only once the backend answered. */
+/**
+ * The domain store for STORE_URL, statuses read through a cache that every process on the store keeps
+ * current (store/status-cache.ts); resolves only once the backend answered.
+ */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
-  return new KvStore(await openKv(url, options));
+  const kv = await openKv(url, options);
+  try {
+    return new CachedKvStore(kv, changeMark(parseStoreUrl(url), kv));
+  } catch (error) {
+    await kv.close();
+    throw error;
+  }
+}
+
+/** Where the processes on a store mark their writes of statuses and reports: see store/change-mark.ts. */
+export function changeMark(location: StoreLocation, kv: AtomicKv): ChangeMark {
+  switch (location.kind) {
+    case "memory":
+      return localMark();
+    case "sqlite":
+      return fileMark(`${location.path}-changes`);
+    case "redis":
+      return kvMark(kv, "changes");
+  }
 }
 
 function invalid(url: string, reason: string): StoreUrlError {

@@ -4,20 +4,27 @@ import type { ChatId } from "../../model/store.js";
 // (up to 1000 with paid broadcast), one a second in any chat, 20 a minute in a group
 // (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
 //
-// Each limit is a bucket of `limit` tokens where a token spent comes back exactly `windowMs` later. That
-// is the cap itself: at most `limit` sends in ANY window of `windowMs`. A classic bucket that refills
-// continuously would let up to 2 x limit - 1 through in some window (a full bucket, then its refill), and
-// the caps here are ceilings Telegram enforces, not averages.
+// Each limit is a window of `limit` tokens: at most `limit` sends in ANY window of `windowMs` where
+// Telegram counts them, on arrival. A classic bucket that refills continuously would let up to
+// 2 x limit - 1 through in some window (a full bucket, then its refill), and the caps here are ceilings
+// Telegram enforces, not averages.
 //
-// Telegram counts on arrival, and a request reaches it some milliseconds after it was decided on, more or
-// less depending on what else the event loop was doing. So every window is ARRIVAL_HEADROOM_MS longer
-// than its second or minute, which absorbs that much jitter at the price of as much rate (3% of a second),
-// and the overall cap is paced: one send every 1/rate s, not the whole second's worth at once. A burst
-// arrives spread by its own length while the next one arrives tight: two bursts a window apart at the
-// sender can overlap at Telegram. Evenly spaced sends arrive evenly spaced.
+// A request reaches Telegram at some moment between when it is sent and when its answer comes back, and
+// only those two moments are known here. So a token is taken when the request is sent, and comes back
+// `windowMs` after its answer (or its failure) is known. Then any `limit + 1` requests that arrived
+// within one window at Telegram all held a token at the moment the last of them was sent, which the
+// window did not allow: the count agrees with Telegram's, whatever the latency or its jitter, retries and
+// 429s included (a 429 arrived, and counts, like any other request). The price is the round trip: at
+// 1000 a second and 3 ms per answer, 0.3% of the rate.
+//
+// The overall cap is also paced: one send every 1/rate s, not the whole second's worth at once, so that
+// Telegram sees a steady stream rather than bursts, and the window is rarely what holds a send back.
 
-/** How much later than when it is sent a request may reach Telegram, with the caps still kept there. */
-export const ARRIVAL_HEADROOM_MS = 30;
+/**
+ * Added to every window: a second on this machine's clock must be a second on Telegram's too, and two
+ * clocks' rates differ; 1 ms covers a difference of 0.1%, far more than any working clock's.
+ */
+export const ARRIVAL_HEADROOM_MS = 1;
 const SECOND = 1000 + ARRIVAL_HEADROOM_MS;
 const MINUTE = 60_000 + ARRIVAL_HEADROOM_MS;
 
@@ -30,10 +37,16 @@ export interface AlertRates {
   groupPerMinute: number;
 }
 
-/** At most `limit` takes in any window of `windowMs`: the times of the last `limit` takes, in a ring. */
+/**
+ * At most `limit` sends in any window of `windowMs` at the receiving end: a token is taken at the send
+ * (`take`) and comes back `windowMs` after its answer (`settle`).
+ */
 export class WindowBucket {
-  private readonly times: number[] = [];
-  private next = 0;
+  /** Tokens of sends not answered yet: they come back no sooner than `windowMs` from now. */
+  private inFlight = 0;
+  /** When each answered send's token comes back, in order from `head` on. */
+  private readonly returns: number[] = [];
+  private head = 0;
 
   constructor(
     readonly limit: number,
@@ -46,25 +59,41 @@ export class WindowBucket {
 
   /** Milliseconds from `now` until a take is allowed; 0 when it is now. */
   waitMs(now: number): number {
-    if (this.times.length < this.limit) return 0;
-    // The ring is full: the oldest take is the one `next` points at, and its token returns windowMs after it.
-    const oldest = this.times[this.next] as number;
-    return Math.max(0, oldest + this.windowMs - now);
+    this.expire(now);
+    if (this.inFlight + this.returns.length - this.head < this.limit) return 0;
+    // Full: the first token back is the earliest answered one's; an unanswered one's is a window away at
+    // the very least, and its answer sets the exact time.
+    const first = this.returns[this.head];
+    return first === undefined ? this.windowMs : first - now;
   }
 
-  /** Spends a token at `now`; only call when waitMs(now) is 0. */
+  /** Spends a token at `now`, for a send; only call when waitMs(now) is 0. */
   take(now: number): void {
     if (this.waitMs(now) > 0) throw new RangeError("take() without a token: check waitMs first");
-    if (this.times.length < this.limit) this.times.push(now);
-    else this.times[this.next] = now;
-    this.next = (this.next + 1) % this.limit;
+    this.inFlight++;
+  }
+
+  /** The answer to one send taken earlier came at `now` (or it failed): its token is back a window later. */
+  settle(now: number): void {
+    if (this.inFlight === 0) throw new RangeError("settle() without a send in flight");
+    this.inFlight--;
+    // Kept in order even if the clock stepped back: the later time is the safe one.
+    this.returns.push(Math.max(now + this.windowMs, this.returns.at(-1) ?? 0));
   }
 
   /** True when every token is back at `now`: the bucket is as good as new and can be forgotten. */
   idle(now: number): boolean {
-    if (this.times.length === 0) return true;
-    const newest = this.times[(this.next + this.limit - 1) % this.limit] as number;
-    return newest + this.windowMs <= now;
+    this.expire(now);
+    return this.inFlight === 0 && this.head === this.returns.length;
+  }
+
+  private expire(now: number): void {
+    while (this.head < this.returns.length && (this.returns[this.head] as number) <= now) this.head++;
+    // Drops the spent prefix once it is most of the array: amortised constant time per token.
+    if (this.head > 64 && this.head * 2 > this.returns.length) {
+      this.returns.splice(0, this.head);
+      this.head = 0;
+    }
   }
 }
 
@@ -153,6 +182,16 @@ export class AlertRateLimiter {
     for (const bucket of buckets) bucket.take(now);
     this.perChat.set(chatId, buckets);
     if (++this.takes % SWEEP_EVERY === 0) this.sweep(now);
+  }
+
+  /**
+   * The request taken for `chatId` was answered now, or failed: its tokens come back a window later. Call
+   * once per `take`, whatever became of the request.
+   */
+  settle(chatId: ChatId): void {
+    const now = this.now();
+    this.global.settle(now);
+    for (const bucket of this.perChat.get(chatId) ?? []) bucket.settle(now);
   }
 
   /** Chats with a bucket still holding a token back: memory stays bounded by recent activity. */

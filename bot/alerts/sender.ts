@@ -16,7 +16,7 @@ import type { DeliveryQueue, JobState, QueuedDelivery } from "./delivery-queue.j
 import { backOff, decide, type Outcome, type RetryPolicy } from "./outcome.js";
 import { type AlertView, renderAlert, renderDigest } from "./render-alert.js";
 import { AlertRateLimiter, ARRIVAL_HEADROOM_MS, Pacer, paceBurst } from "./send-pacer.js";
-import type { AlertTelegram } from "./telegram-sender.js";
+import type { AlertTelegram, SendResult } from "./telegram-sender.js";
 
 // The sending half of alert delivery: takes the queue's deliveries in order, within the caps, makes each
 // request and acts on Telegram's answer (outcome.ts). Planning and the digest clock are dispatcher.ts's.
@@ -262,11 +262,17 @@ export class DeliverySender {
     }
 
     await this.gate(chatId);
-    // Nothing between the rate token and the request: it leaves in this turn of the event loop.
-    const result = await this.telegram.sendMessage(chatId, text, {
-      paidBroadcast: this.rates.alertPaidBroadcast,
-      timeoutMs: this.tuning.sendTimeoutMs,
-    });
+    // Nothing between the rate token and the request: it leaves in this turn of the event loop. The
+    // token comes back a window after the answer, the latest the request can have reached Telegram.
+    let result: SendResult;
+    try {
+      result = await this.telegram.sendMessage(chatId, text, {
+        paidBroadcast: this.rates.alertPaidBroadcast,
+        timeoutMs: this.tuning.sendTimeoutMs,
+      });
+    } finally {
+      this.limiter.settle(chatId);
+    }
     const now = this.now();
     const outcome = decide(result, claim.record.attempts, now, this.tuning.retry, this.tuning.random);
     await this.apply(item, claim.record, outcome, lang);

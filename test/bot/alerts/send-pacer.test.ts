@@ -14,32 +14,44 @@ function clock(start = 0) {
   return { now: () => now, advance: (ms: number) => (now += ms), set: (ms: number) => (now = ms) };
 }
 
-/** Takes as soon as allowed, `count` times; the times the takes happened. */
+/** Takes as soon as allowed, once per chat, each answered at once; the times the takes happened. */
 function drain(limiter: AlertRateLimiter, time: ReturnType<typeof clock>, chats: string[]): number[] {
   const at: number[] = [];
   for (const chat of chats) {
     const { waitMs } = limiter.check(chat);
     time.advance(waitMs);
     limiter.take(chat);
+    limiter.settle(chat);
     at.push(time.now());
   }
   return at;
 }
 
+/** A take answered at once. */
+function send(limiter: AlertRateLimiter, chat: string): void {
+  limiter.take(chat);
+  limiter.settle(chat);
+}
+
 describe("WindowBucket", () => {
-  it("lets `limit` through at once, then each token back exactly one window after it was spent", () => {
+  it("lets `limit` through at once, then each token back exactly one window after its answer", () => {
     const bucket = new WindowBucket(3, 1000);
     for (const t of [0, 10, 20]) {
       expect(bucket.waitMs(t)).toBe(0);
       bucket.take(t);
     }
-    expect(bucket.waitMs(20)).toBe(980);
-    expect(bucket.waitMs(999)).toBe(1);
-    bucket.take(1000);
-    expect(bucket.waitMs(1000)).toBe(10);
-    bucket.take(1010);
-    bucket.take(1020);
-    expect(bucket.waitMs(1020)).toBe(980);
+    // Nothing answered yet: no token is back for at least a window.
+    expect(bucket.waitMs(20)).toBe(1000);
+    bucket.settle(30);
+    bucket.settle(50);
+    expect(bucket.waitMs(50)).toBe(980);
+    expect(bucket.waitMs(1029)).toBe(1);
+    bucket.take(1030);
+    expect(bucket.waitMs(1030)).toBe(20);
+    bucket.take(1050);
+    expect(bucket.waitMs(1050)).toBe(1000);
+    bucket.settle(1100);
+    expect(bucket.waitMs(2000)).toBe(100);
   });
 
   it("never allows more than `limit` in any window, which a continuously refilled bucket would", () => {
@@ -48,6 +60,7 @@ describe("WindowBucket", () => {
     for (let t = 0; t < 10_000; t += 7) {
       if (bucket.waitMs(t) === 0) {
         bucket.take(t);
+        bucket.settle(t);
         takes.push(t);
       }
     }
@@ -57,12 +70,15 @@ describe("WindowBucket", () => {
     expect(takes.length).toBeGreaterThanOrEqual(49);
   });
 
-  it("refuses a take without a token, and says when it is idle again", () => {
+  it("refuses a take without a token and a settle without a take, and says when it is idle again", () => {
     const bucket = new WindowBucket(1, 1000);
     bucket.take(0);
     expect(() => bucket.take(500)).toThrow(RangeError);
-    expect(bucket.idle(999)).toBe(false);
-    expect(bucket.idle(1000)).toBe(true);
+    expect(bucket.idle(5000)).toBe(false);
+    bucket.settle(5000);
+    expect(() => bucket.settle(5000)).toThrow(RangeError);
+    expect(bucket.idle(5999)).toBe(false);
+    expect(bucket.idle(6000)).toBe(true);
     expect(() => new WindowBucket(0, 1000)).toThrow(RangeError);
     expect(() => new WindowBucket(1.5, 1000)).toThrow(RangeError);
   });
@@ -98,7 +114,7 @@ describe("Pacer", () => {
 
 describe("AlertRateLimiter", () => {
   const rates = { globalPerSecond: 30, privatePerSecond: 1, groupPerMinute: 20 };
-  // Every window is a second (or minute) plus the headroom for arrival jitter.
+  // Every window is a second (or minute) plus the headroom for a clock counting whole milliseconds.
   const SECOND = 1000 + ARRIVAL_HEADROOM_MS;
   const MINUTE = 60_000 + ARRIVAL_HEADROOM_MS;
 
@@ -128,7 +144,7 @@ describe("AlertRateLimiter", () => {
   it("holds one private chat to one message a second, without holding anyone else", () => {
     const time = clock();
     const limiter = new AlertRateLimiter(rates, time.now);
-    limiter.take("7");
+    send(limiter, "7");
     expect(limiter.check("7")).toEqual({ waitMs: SECOND, limitedBy: "chat" });
     time.advance(400);
     expect(limiter.check("8")).toEqual({ waitMs: 0, limitedBy: null });
@@ -153,14 +169,14 @@ describe("AlertRateLimiter", () => {
   it("reports the chat's own limit first, so a held chat does not stall the others", () => {
     const time = clock();
     const limiter = new AlertRateLimiter({ ...rates, globalPerSecond: 2 }, time.now);
-    limiter.take("1");
-    limiter.take("2");
+    send(limiter, "1");
+    send(limiter, "2");
     expect(limiter.check("1")).toEqual({ waitMs: SECOND, limitedBy: "chat" });
     expect(limiter.check("3")).toEqual({ waitMs: SECOND, limitedBy: "global" });
     expect(() => limiter.take("3")).toThrow(RangeError);
     time.advance(SECOND);
-    limiter.take("3");
-    limiter.take("4");
+    send(limiter, "3");
+    send(limiter, "4");
     expect(limiter.check("5")).toEqual({ waitMs: SECOND, limitedBy: "global" });
   });
 
@@ -172,7 +188,7 @@ describe("AlertRateLimiter", () => {
       time,
       Array.from({ length: 2500 }, (_, n) => String(n + 1)),
     );
-    // 20 at once, then one every 1.03 ms: 1000 in each window of 1030 ms, none more.
+    // 20 at once, then one every 1.001 ms: 1000 in each window of 1001 ms, none more.
     expect(at.slice(0, 20)).toEqual(Array.from({ length: 20 }, () => 0));
     expect(at[20]).toBeCloseTo(SECOND / 1000, 6);
     expect(at.filter((t) => t < SECOND)).toHaveLength(1000);
@@ -189,7 +205,7 @@ describe("AlertRateLimiter", () => {
     );
     expect(limiter.trackedChats).toBe(999);
     time.advance(5000);
-    limiter.take("100000");
+    send(limiter, "100000");
     expect(limiter.trackedChats).toBe(1);
   });
 });
