@@ -20,6 +20,8 @@ export interface PageMatch {
   source: string;
   /** Where it matched: `body` or `header <name>`. */
   where: string;
+  /** Whose filter serves the page: the state's censor, or one network's own (possibly opt-in) filter. */
+  censor: "state" | "network";
 }
 
 interface CompiledRange {
@@ -98,6 +100,7 @@ function findPage(list: readonly PageFingerprint[], response: HttpResponseRecord
         label: f.label,
         source: f.source,
         where: f.where === "header" ? `header ${f.header}` : "body",
+        censor: f.censor,
       };
     }
   }

@@ -50,9 +50,14 @@ export function knownBlockpage(evidence: Evidence, probe: PathResult): Finding |
   for (const response of pathResponses(probe)) {
     const match = findBlockpage(evidence, response);
     if (match) {
+      // An opt-in family filter or a company's web filter blocks for that network's users, not the state.
+      const whose =
+        match.censor === "network" ? ": a filter on this network (possibly opt-in), not the state's" : "";
       return {
         kind: "blockpage",
-        evidence: [`probe got ${match.label} (${match.where} matches ${match.id}; source: ${match.source})`],
+        evidence: [
+          `probe got ${match.label}${whose} (${match.where} matches ${match.id}; source: ${match.source})`,
+        ],
       };
     }
   }

@@ -1,17 +1,21 @@
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { Lang } from "../kb/schema.js";
-import type { Answer } from "../pipeline/answer.js";
+import type { Mechanism, Verdict } from "../model/status.js";
+import type { Answer, RelatedService } from "../pipeline/answer.js";
 import { type MessageKey, t, tPlural } from "../present/i18n/index.js";
 import { methodSentence } from "../present/method.js";
 import { regionLines } from "../present/regions.js";
 import { provenanceLines } from "../present/sources.js";
 import {
+  aside,
+  cautionLine,
   escapeHtml,
   formatDate,
   historyLine,
   isolate,
+  labelled,
+  leadWithWaysAround,
   link,
-  localized,
   placeName,
   relatedLine,
   STATUS_MARK,
@@ -51,18 +55,12 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
   const lines: string[] = [];
   if (answer.basis === "measurement") {
     // Past its freshness window a measurement is the last known status, not the present one.
-    const told = answer.stale ? `${status} (${t(lang, "answer.lastKnown")})` : status;
+    const told = answer.stale ? aside(status, t(lang, "answer.lastKnown"), lang) : status;
     lines.push(
       `${STATUS_MARK[answer.status]} <b>${tHtml(lang, "answer.title", { service: name, place, status: told })}</b>`,
     );
     lines.push(escapeHtml(ageLine(answer, lang)));
-    for (const f of answer.features) {
-      const verdict = t(lang, `verdict.${f.status}`);
-      const shown = f.mechanism
-        ? t(lang, "answer.mechanism", { verdict, mechanism: f.mechanism.toUpperCase() })
-        : verdict;
-      lines.push(`• ${escapeHtml(`${t(lang, `feature.${f.feature}` as MessageKey)}: ${shown}`)}`);
-    }
+    lines.push(...answer.features.map((f) => featureLine(f, lang)));
     lines.push(...regionLines(kb, answer, lang));
     const provenance = provenanceLines(answer, lang, Date.parse(answer.at), (iso) => formatDate(iso, lang));
     lines.push(...provenance.map(escapeHtml));
@@ -90,29 +88,58 @@ export function renderAnswer(kb: KnowledgeBase, answer: Answer, lang: Lang): str
   if (history.length > 0) {
     lines.push("", escapeHtml(t(lang, "answer.historyTitle")), ...history.map((e) => historyLine(e, lang)));
   }
-  if (answer.alternatives.length > 0) {
-    lines.push(
-      "",
-      escapeHtml(t(lang, "answer.alternativesTitle")),
-      ...answer.alternatives.map((a) => relatedLine(kb, a, lang, true)),
-    );
-  }
-  if (answer.circumvention.length > 0) {
-    lines.push(
-      "",
-      escapeHtml(t(lang, "answer.circumventionTitle")),
-      ...answer.circumvention.map((c) => relatedLine(kb, c, lang, false)),
-    );
-    const risk = kb.country(answer.country)?.circumventionRisk;
-    if (risk) {
-      lines.push(
-        `⚠️ ${tHtml(lang, "answer.caution", { text: localized(risk.text, lang) })} (${link(risk.source, lang).html})`,
-      );
-    }
-  }
+  lines.push(...relatedSections(kb, answer, lang, "answer.alternativesTitle"));
   const how = methodSentence(answer, lang, place, (iso) => formatDate(iso, lang));
   lines.push("", `<i>${escapeHtml(how)}</i>`);
   return lines.join("\n");
+}
+
+/** "• Photos, video and voice notes: blocked (TLS)", in the language's punctuation. */
+export function featureLine(
+  f: { feature: string; status: Verdict; mechanism: Mechanism | null },
+  lang: Lang,
+  verdict = t(lang, `verdict.${f.status}`),
+): string {
+  const shown = f.mechanism
+    ? t(lang, "answer.mechanism", { verdict, mechanism: f.mechanism.toUpperCase() })
+    : verdict;
+  return `• ${escapeHtml(labelled(t(lang, `feature.${f.feature}` as MessageKey), shown, lang))}`;
+}
+
+/**
+ * What to use instead, then the ways around the block with the country's legal caution; the ways around
+ * come first when nothing offered instead is known to work, since then they are what helps.
+ */
+export function relatedSections(
+  kb: KnowledgeBase,
+  view: {
+    country: string;
+    alternatives: readonly RelatedService[];
+    circumvention: readonly RelatedService[];
+  },
+  lang: Lang,
+  alternativesTitle: MessageKey | null,
+): string[] {
+  const alternatives =
+    view.alternatives.length === 0
+      ? []
+      : [
+          ...(alternativesTitle ? ["", escapeHtml(t(lang, alternativesTitle))] : []),
+          ...view.alternatives.map((a) => relatedLine(kb, a, lang)),
+        ];
+  const risk = kb.country(view.country)?.circumventionRisk;
+  const waysAround =
+    view.circumvention.length === 0
+      ? []
+      : [
+          "",
+          escapeHtml(t(lang, "answer.circumventionTitle")),
+          ...view.circumvention.map((c) => relatedLine(kb, c, lang)),
+          ...(risk ? [cautionLine(risk, lang)] : []),
+        ];
+  return leadWithWaysAround(view.alternatives, view.circumvention)
+    ? [...waysAround, ...alternatives]
+    : [...alternatives, ...waysAround];
 }
 
 /** "Since 12 March 2025 · last checked … · newest measurement …": every measured status shows its age. */

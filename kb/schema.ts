@@ -123,6 +123,23 @@ export const service = z.strictObject({
   domains: z.array(hostname).min(1),
   features: z.array(feature),
   alternatives: z.array(id).default([]),
+  /**
+   * For a way around a block (circumvention, vpn): true when it needs a server abroad that the person or
+   * someone they trust runs (Outline's access keys); absent: the app connects to its provider's or its
+   * volunteers' servers on its own. What matters about such a tool, where encryption says nothing.
+   */
+  ownServer: z.boolean().optional(),
+  /**
+   * The service's own Tor onion address, where it runs one: for a news site this, not encryption, is
+   * what helps people behind a block. `source` is where the operator (or a list that checks operators'
+   * proofs) publishes it.
+   */
+  onion: z
+    .strictObject({
+      address: z.string().regex(/^([a-z0-9-]+\.)*[a-z2-7]{56}\.onion$/, "a v3 onion host name"),
+      source: z.url({ protocol: /^https?$/ }),
+    })
+    .optional(),
   notes: localizedText.optional(),
 });
 
@@ -211,6 +228,12 @@ export const pageFingerprint = z
     match: z.enum(PAGE_MATCHES),
     pattern: z.string().min(1),
     label: nonEmpty,
+    /**
+     * Whose filter serves the page: `state`, the national censor or an ISP enforcing its orders; or
+     * `network`, a filter of one network that is not the state's (an opt-in family filter, a company's
+     * own web filter). A match of the latter tells of that network, not of the country.
+     */
+    censor: z.enum(["state", "network"]).default("state"),
     source: evidenceSource,
   })
   .refine((f) => (f.where === "header") === (f.header !== undefined), {

@@ -10,6 +10,7 @@ import {
 import type { Lang } from "../kb/schema.js";
 import type { ServiceStatusValue, TimelineEntry } from "../model/status.js";
 import { escapeHtml } from "./html.js";
+import { localDigits } from "./i18n/index.js";
 import { formatPercent, formatShortDate, wt } from "./page-i18n/index.js";
 import { CHART, STATUS_ICON } from "./palette.js";
 
@@ -112,9 +113,12 @@ function textEl(
 ): string {
   const anchor = attrs.anchor ?? "start";
   // resvg takes a line's direction from its first strong character, so "39.2% از ..." would start on the
-  // left: an explicit right-to-left isolate (U+2067 … U+2069) makes the whole line right to left.
+  // left: an explicit right-to-left isolate (U+2067 … U+2069) makes the whole line right to left. The
+  // anchors stay physical (the <svg> is direction="ltr"): a browser reads text-anchor by the direction,
+  // which a Persian page's dir="rtl" would hand down, and "end" became the left edge, where resvg's is
+  // the right one; a title anchored at the right margin then ran off the chart.
   const text = attrs.rtl ? `\u2067${content}\u2069` : content;
-  return `<text x="${x}" y="${y}" font-family="${FONT}" font-size="${attrs.size}" fill="${attrs.fill ?? CHART.text}" text-anchor="${anchor}"${attrs.weight ? ` font-weight="${attrs.weight}"` : ""}${attrs.rtl ? ' direction="rtl"' : ""}>${escapeHtml(text)}</text>`;
+  return `<text x="${x}" y="${y}" font-family="${FONT}" font-size="${attrs.size}" fill="${attrs.fill ?? CHART.text}" text-anchor="${anchor}"${attrs.weight ? ` font-weight="${attrs.weight}"` : ""}>${escapeHtml(text)}</text>`;
 }
 
 function dayTicks(from: number, to: number): number[] {
@@ -132,7 +136,7 @@ function describeStretch(segment: StatusSegment, now: number, lang: Lang): strin
     const d = new Date(ms);
     const hh = String(d.getUTCHours()).padStart(2, "0");
     const mm = String(d.getUTCMinutes()).padStart(2, "0");
-    return `${day} ${hh}:${mm} UTC`;
+    return `${day} ${localDigits(`${hh}:${mm}`, lang)} UTC`;
   };
   const start = date(segment.start, segment.end);
   return segment.end >= now
@@ -269,7 +273,7 @@ export function renderTimelineSvg(
   }
 
   const svg = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" role="img" aria-labelledby="chart-title chart-desc">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" direction="ltr" role="img" aria-labelledby="chart-title chart-desc">`,
     `<title id="chart-title">${escapeHtml(title)}</title>`,
     `<desc id="chart-desc">${escapeHtml(alt)}</desc>`,
     `<defs>${patterns()}</defs>`,

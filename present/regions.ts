@@ -48,7 +48,7 @@ export function regionSummary(
       }),
     ];
   });
-  return t(lang, "regions.line", { groups: groups.join(t(lang, "regions.groupSeparator")) });
+  return t(lang, "regions.line", { groups: groups.join(t(lang, "list.groupSeparator")) });
 }
 
 /** Whether the vantages reached different statuses (offline and undecided ones do not count). */
@@ -68,7 +68,7 @@ export function disagreementSummary(
       ? [t(lang, "regions.count", { status: t(lang, `regions.status.${status}`), count })]
       : [];
   });
-  return t(lang, "regions.disagree", { counts: counts.join(t(lang, "regions.groupSeparator")) });
+  return t(lang, "regions.disagree", { counts: counts.join(t(lang, "list.groupSeparator")) });
 }
 
 /**

@@ -60,7 +60,9 @@ export function networksSentence(networks: readonly NetworkStatus[], lang: Lang)
     const names = networks.filter((n) => n.status === status).map(networkName);
     return names.length > 0 ? [t(lang, key, { names: namedList(names, lang) })] : [];
   });
-  return parts.length > 0 ? t(lang, "networks.title", { list: parts.join("; ") }) : null;
+  return parts.length > 0
+    ? t(lang, "networks.title", { list: parts.join(t(lang, "list.groupSeparator")) })
+    : null;
 }
 
 /** Each source's own status, when two sources reached different ones: shown, never averaged. */
@@ -71,7 +73,7 @@ export function disagreementSentence(sources: readonly SourceSummary[], lang: La
     .map((s) =>
       t(lang, "sources.says", { source: t(lang, `source.${s.kind}`), status: t(lang, `status.${s.status}`) }),
     )
-    .join("; ");
+    .join(t(lang, "list.groupSeparator"));
   return t(lang, "sources.disagree", { list });
 }
 

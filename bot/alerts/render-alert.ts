@@ -11,8 +11,10 @@ import {
   formatDate,
   html,
   isLastKnown,
+  leadWithWaysAround,
   link,
   placeName,
+  relatedNote,
   STATUS_MARK,
   serviceName,
   tHtml,
@@ -55,14 +57,20 @@ export function renderAlert(kb: KnowledgeBase, view: AlertView, lang: Lang): str
   for (const source of change.sources ?? []) {
     lines.push(escapeHtml(sourceSentence(source, lang, Date.parse(change.at))));
   }
-  if (view.alternatives.length > 0 && ["partial", "blocked", "outage"].includes(change.to)) {
-    lines.push(tHtml(lang, "alert.instead", { services: relatedList(kb, view.alternatives, lang, true) }));
-  }
-  if (view.circumvention.length > 0 && ["partial", "blocked"].includes(change.to)) {
-    lines.push(
-      tHtml(lang, "alert.waysAround", { services: relatedList(kb, view.circumvention, lang, false) }),
-    );
-  }
+  const instead =
+    view.alternatives.length > 0 && ["partial", "blocked", "outage"].includes(change.to)
+      ? [tHtml(lang, "alert.instead", { services: relatedList(kb, view.alternatives, lang) })]
+      : [];
+  const waysAround =
+    view.circumvention.length > 0 && ["partial", "blocked"].includes(change.to)
+      ? [tHtml(lang, "alert.waysAround", { services: relatedList(kb, view.circumvention, lang) })]
+      : [];
+  // When nothing offered instead is known to work, the ways around the block are what helps: first.
+  lines.push(
+    ...(leadWithWaysAround(view.alternatives, view.circumvention)
+      ? [...waysAround, ...instead]
+      : [...instead, ...waysAround]),
+  );
   lines.push(tHtml(lang, "alert.more", { command: statusCommand(change) }));
   return finish(lines.join("\n"), lang);
 }
@@ -127,32 +135,31 @@ function featureLines(features: readonly FeatureStatus[], lang: Lang): string[] 
           : name;
       });
     if (named.length > 0)
-      lines.push(tHtml(lang, key, { features: named.join(t(lang, "alert.itemSeparator")) }));
+      lines.push(tHtml(lang, key, { features: named.join(t(lang, "list.groupSeparator")) }));
   }
   return lines;
 }
 
-/** "Signal (accessible, end-to-end encrypted); Telegram (blocked, last known, …)", at most SHOWN_RELATED. */
-function relatedList(
-  kb: KnowledgeBase,
-  items: readonly RelatedService[],
-  lang: Lang,
-  withPrivacy: boolean,
-): string {
+/**
+ * "Signal (accessible, end-to-end encrypted); Telegram (blocked, last known, …)", at most SHOWN_RELATED,
+ * each with what is worth knowing about it (relatedNote: encryption only where it means something).
+ */
+function relatedList(kb: KnowledgeBase, items: readonly RelatedService[], lang: Lang): string {
   return items
     .slice(0, SHOWN_RELATED)
     .map((item) => {
+      const note = relatedNote(kb, item.service, lang);
       const details = [
         t(lang, `status.${item.status}`),
         ...(isLastKnown(item) ? [t(lang, "answer.lastKnown")] : []),
-        ...(withPrivacy ? [t(lang, `e2ee.${item.e2ee}`)] : []),
+        ...(note ? [note.text] : []),
       ];
       return t(lang, "alert.item", {
         service: serviceName(kb, item.service, lang),
         details: details.join(t(lang, "alert.detailSeparator")),
       });
     })
-    .join(t(lang, "alert.itemSeparator"));
+    .join(t(lang, "list.groupSeparator"));
 }
 
 function digestLine(kb: KnowledgeBase, change: StatusChange, lang: Lang): string {

@@ -1,16 +1,13 @@
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
 import type { Mechanism, ServiceStatus, Target } from "../../model/status.js";
-import { type MessageKey, t } from "../../present/i18n/index.js";
+import { t } from "../../present/i18n/index.js";
 import { vantageLines } from "../../present/regions.js";
-import { escapeHtml, formatDate, placeName, serviceName } from "../../present/text.js";
+import { escapeHtml, formatDate, labelled, placeName, serviceName } from "../../present/text.js";
+import { featureLine } from "../render.js";
 
 // The Details button: the evidence behind a status, per feature and per region, and what each failing
 // mechanism means. Without a measurement it says so and lists what will be measured.
-
-function featureLine(feature: string, verdict: string, lang: Lang): string {
-  return `• ${escapeHtml(`${t(lang, `feature.${feature}` as MessageKey)}: ${verdict}`)}`;
-}
 
 export function renderDetails(
   kb: KnowledgeBase,
@@ -26,7 +23,10 @@ export function renderDetails(
     const features = kb.service(target.service)?.features ?? [];
     if (features.length > 0) {
       lines.push("", escapeHtml(t(lang, "details.byFeature")));
-      for (const f of features) lines.push(featureLine(f.id, t(lang, "details.notMeasured"), lang));
+      for (const f of features) {
+        const notMeasured = { feature: f.id, status: "unknown" as const, mechanism: null };
+        lines.push(featureLine(notMeasured, lang, t(lang, "details.notMeasured")));
+      }
     }
     return lines.join("\n");
   }
@@ -43,19 +43,13 @@ export function renderDetails(
   );
   if (status.features.length > 0) {
     lines.push("", escapeHtml(t(lang, "details.byFeature")));
-    for (const f of status.features) {
-      const verdict = t(lang, `verdict.${f.status}`);
-      const shown = f.mechanism
-        ? t(lang, "answer.mechanism", { verdict, mechanism: f.mechanism.toUpperCase() })
-        : verdict;
-      lines.push(featureLine(f.feature, shown, lang));
-    }
+    lines.push(...status.features.map((f) => featureLine(f, lang)));
   }
   if (status.regions.length > 0) {
     lines.push("", escapeHtml(t(lang, "details.byRegion")));
     for (const r of status.regions) {
       const region = kb.region(target.country, r.region)?.name[lang] ?? r.region;
-      lines.push(`• ${escapeHtml(`${region}: ${t(lang, `status.${r.status}`)}`)}`);
+      lines.push(`• ${escapeHtml(labelled(region, t(lang, `status.${r.status}`), lang))}`);
     }
   }
   const byVantage = vantageLines(kb, target.country, status.vantages, lang);

@@ -2,7 +2,15 @@ import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { KbEvent, Lang } from "../../kb/schema.js";
 import type { Target, TimelineEntry } from "../../model/status.js";
 import { t } from "../../present/i18n/index.js";
-import { escapeHtml, formatDate, historyLine, placeName, serviceName } from "../../present/text.js";
+import {
+  aside,
+  escapeHtml,
+  formatDate,
+  historyLine,
+  labelled,
+  placeName,
+  serviceName,
+} from "../../present/text.js";
 
 // The History button: what our probes saw change, then the knowledge base's dated events with sources.
 // Newest first. Text for now; a chart may come later.
@@ -31,8 +39,8 @@ export function renderHistory(
       const change = entry.from
         ? t(lang, "history.change", { from: t(lang, `status.${entry.from}`), to })
         : t(lang, "history.first", { to });
-      const mechanism = entry.mechanism ? ` (${entry.mechanism.toUpperCase()})` : "";
-      lines.push(`• ${escapeHtml(`${formatDate(entry.at, lang)}: ${change}${mechanism}`)}`);
+      const shown = entry.mechanism ? aside(change, entry.mechanism.toUpperCase(), lang) : change;
+      lines.push(`• ${escapeHtml(labelled(formatDate(entry.at, lang), shown, lang))}`);
     }
   }
   if (events.length > 0) {

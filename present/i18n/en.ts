@@ -1,6 +1,8 @@
 import { alertsEn } from "./alerts/en.js";
 import { checkNowEn } from "./check-now/en.js";
+import { consoleEn } from "./console/en.js";
 import { conversationEn } from "./conversation/en.js";
+import { feedEn } from "./feed/en.js";
 import { methodEn } from "./method/en.js";
 import { ooniEn } from "./ooni/en.js";
 import { regionsEn } from "./regions/en.js";
@@ -58,6 +60,10 @@ export const en = {
   "answer.notUnderstood": "I could not tell which service you mean.",
   "answer.didYouMean": "Did you mean: {suggestions}?",
   "answer.tryExample": 'Try: "is WhatsApp blocked in China?"',
+  "answer.untranslated": "{text}",
+  "related.onion": "on Tor: {address}",
+  "related.ownServer": "needs a server abroad (your own or a friend's)",
+  "related.appAlone": "the app alone, no server of your own",
 
   "date.month.1": "January",
   "date.month.2": "February",
@@ -86,8 +92,14 @@ export const en = {
   "date.monthAlone.12": "December",
   "date.monthYear": "{monthAlone} {year}",
   "date.dayMonthYear": "{day} {month} {year}",
+  "date.year": "{year}",
+  "date.yearInline": "{year}",
   "place.regionCountry": "{region}, {country}",
   "list.separator": ", ",
+  "list.groupSeparator": "; ",
+  "punct.colon": ": ",
+  "punct.open": " (",
+  "punct.close": ")",
 
   "bot.welcome":
     'Hello! Ask me whether a service is blocked, for example "is WhatsApp blocked in China?". I answer from network probes and a knowledge base of censorship history, and I say unknown when I do not know.',
@@ -98,6 +110,8 @@ export const en = {
   ...regionsEn,
   ...ooniEn,
   ...sourcesEn,
+  ...consoleEn,
+  ...feedEn,
   ...methodEn,
   "console.intro":
     "isblocked console: ask a question (e.g. is whatsapp blocked in china?), or type exit to quit.",

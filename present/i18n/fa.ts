@@ -1,7 +1,9 @@
 import { alertsFa } from "./alerts/fa.js";
 import { checkNowFa } from "./check-now/fa.js";
+import { consoleFa } from "./console/fa.js";
 import { conversationFa } from "./conversation/fa.js";
 import type { Messages } from "./en.js";
+import { feedFa } from "./feed/fa.js";
 import { methodFa } from "./method/fa.js";
 import { ooniFa } from "./ooni/fa.js";
 import { regionsFa } from "./regions/fa.js";
@@ -9,13 +11,13 @@ import { sourcesFa } from "./sources/fa.js";
 
 export const fa: Messages = {
   "status.accessible": "در دسترس",
-  "status.partial": "تا حدی فیلتر شده",
-  "status.blocked": "فیلتر شده",
+  "status.partial": "تا حدی مسدود",
+  "status.blocked": "مسدود",
   "status.outage": "همه‌جا قطع (قطعی خود سرویس، نه سانسور)",
   "status.unknown": "نامشخص",
 
   "verdict.ok": "کار می‌کند",
-  "verdict.blocked": "فیلتر شده",
+  "verdict.blocked": "مسدود",
   "verdict.down": "همه‌جا قطع",
   "verdict.unknown": "نامشخص",
 
@@ -48,7 +50,7 @@ export const fa: Messages = {
   "answer.noMeasurementNothing": "هنوز هیچ سنجش یا سابقهٔ ثبت‌شده‌ای برای {service} در {place} وجود ندارد.",
   "answer.historyTitle": "تاریخچه:",
   "answer.alternativesTitle": "جایگزین‌ها:",
-  "answer.circumventionTitle": "راه‌های دور زدن فیلتر:",
+  "answer.circumventionTitle": "راه‌های دور زدن سانسور:",
   "answer.lastKnown": "آخرین وضعیت شناخته‌شده",
   "answer.caution": "هشدار: {text}",
   "answer.source": "منبع",
@@ -56,7 +58,11 @@ export const fa: Messages = {
     "دامنهٔ {domain} هنوز در پایگاه دانش نیست و در {place} سنجشی برای آن انجام نشده است؛ بنابراین وضعیتش نامشخص است.",
   "answer.notUnderstood": "متوجه نشدم منظورتان کدام سرویس است.",
   "answer.didYouMean": "شاید منظورتان این بود: {suggestions}؟",
-  "answer.tryExample": "مثلاً بپرسید: «آیا واتس‌اپ در چین فیلتر است؟»",
+  "answer.tryExample": "مثلاً بپرسید: «آیا واتس‌اپ در چین مسدود است؟»",
+  "answer.untranslated": "(به انگلیسی) {text}",
+  "related.onion": "نشانی پیازی در تور: {address}",
+  "related.ownServer": "به سروری در خارج نیاز دارد (از خودتان یا یک دوست)",
+  "related.appAlone": "فقط اپ، بدون نیاز به سرور شخصی",
 
   "date.month.1": "ژانویه",
   "date.month.2": "فوریه",
@@ -84,19 +90,27 @@ export const fa: Messages = {
   "date.monthAlone.12": "دسامبر",
   "date.monthYear": "{monthAlone} {year}",
   "date.dayMonthYear": "{day} {month} {year}",
+  "date.year": "{year}",
+  "date.yearInline": "سال {year}",
   "place.regionCountry": "{region}، {country}",
   "list.separator": "، ",
+  "list.groupSeparator": "؛ ",
+  "punct.colon": ": ",
+  "punct.open": " (",
+  "punct.close": ")",
 
   "bot.welcome":
-    "سلام! از من بپرسید که آیا سرویسی فیلتر شده است یا نه؛ مثلاً «آیا واتس‌اپ در چین فیلتر است؟». پاسخ‌های من بر پایهٔ آزمون‌های شبکه و یک پایگاه دانش دربارهٔ تاریخچهٔ سانسور است و وقتی چیزی را نمی‌دانم، می‌گویم «نامشخص».",
-  "bot.help": "به زبان خودتان بپرسید: «آیا تلگرام در ایران فیلتر است؟»، «یوتیوب روسیه»، یا یک لینک بفرستید.",
+    "سلام! از من بپرسید که آیا سرویسی مسدود است یا نه؛ مثلاً «آیا واتس‌اپ در چین مسدود است؟». پاسخ‌های من بر پایهٔ سنجش‌های شبکه و یک پایگاه دانش دربارهٔ تاریخچهٔ سانسور است و وقتی چیزی را نمی‌دانم، می‌گویم «نامشخص».",
+  "bot.help": "به زبان خودتان بپرسید: «آیا تلگرام در ایران مسدود است؟»، «یوتیوب روسیه»، یا یک لینک بفرستید.",
   ...conversationFa,
   ...alertsFa,
   ...checkNowFa,
   ...regionsFa,
   ...ooniFa,
   ...sourcesFa,
+  ...consoleFa,
+  ...feedFa,
   ...methodFa,
   "console.intro":
-    "کنسول isblocked: سؤالی بپرسید (مثلاً آیا واتس‌اپ در چین فیلتر است؟) یا برای خروج، exit را تایپ کنید.",
+    "کنسول isblocked: سؤالی بپرسید (مثلاً آیا واتس‌اپ در چین مسدود است؟) یا برای خروج، exit را تایپ کنید.",
 };

@@ -12,7 +12,21 @@ export const locales: Record<Lang, Messages> = { en, "zh-Hans": zhHans, "zh-Hant
 /** Each template split once: literal text at even positions, placeholder names at odd ones. */
 const compiled = new Map<string, string[]>();
 
-/** A message with its {placeholders} filled; a missing placeholder value is left visible, not blank. */
+const PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹";
+
+/**
+ * Digits as the language writes them: Persian digits in Persian, Latin elsewhere. Only for numbers the
+ * text itself says (counts, hours, dates); never for a URL, a command, a domain, an address or an ASN,
+ * which keep their Latin digits because they are typed or copied as they are.
+ */
+export function localDigits(text: string, lang: Lang): string {
+  return lang === "fa" ? text.replace(/[0-9]/g, (d) => PERSIAN_DIGITS[Number(d)] ?? d) : text;
+}
+
+/**
+ * A message with its {placeholders} filled; a missing placeholder value is left visible, not blank. A
+ * number value is written with the language's digits; a string value is inserted as it is.
+ */
 export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
   const template = locales[lang][key];
   if (!template.includes("{")) return template;
@@ -25,7 +39,13 @@ export function t(lang: Lang, key: MessageKey, vars: Record<string, string | num
   for (let i = 1; i < parts.length; i += 2) {
     const name = parts[i] ?? "";
     const value = vars[name];
-    out += (value === undefined ? `{${name}}` : String(value)) + (parts[i + 1] ?? "");
+    const shown =
+      value === undefined
+        ? `{${name}}`
+        : typeof value === "number"
+          ? localDigits(String(value), lang)
+          : value;
+    out += shown + (parts[i + 1] ?? "");
   }
   return out;
 }

@@ -1,16 +1,18 @@
 import { alertsRu } from "./alerts/ru.js";
 import { checkNowRu } from "./check-now/ru.js";
+import { consoleRu } from "./console/ru.js";
 import { conversationRu } from "./conversation/ru.js";
 import type { Messages } from "./en.js";
+import { feedRu } from "./feed/ru.js";
 import { methodRu } from "./method/ru.js";
 import { ooniRu } from "./ooni/ru.js";
 import { regionsRu } from "./regions/ru.js";
 import { sourcesRu } from "./sources/ru.js";
 
 export const ru: Messages = {
-  "status.accessible": "доступен",
-  "status.partial": "частично заблокирован",
-  "status.blocked": "заблокирован",
+  "status.accessible": "доступ есть",
+  "status.partial": "частичная блокировка",
+  "status.blocked": "блокировка",
   "status.outage": "не работает нигде (сбой, а не цензура)",
   "status.unknown": "неизвестно",
 
@@ -57,6 +59,10 @@ export const ru: Messages = {
   "answer.notUnderstood": "Не удалось понять, о каком сервисе идёт речь.",
   "answer.didYouMean": "Возможно, вы имели в виду: {suggestions}?",
   "answer.tryExample": "Например: «WhatsApp заблокирован в Китае?»",
+  "answer.untranslated": "(на английском) {text}",
+  "related.onion": "в Tor: {address}",
+  "related.ownServer": "нужен сервер за рубежом (свой или знакомых)",
+  "related.appAlone": "только приложение, свой сервер не нужен",
 
   "date.month.1": "января",
   "date.month.2": "февраля",
@@ -84,11 +90,17 @@ export const ru: Messages = {
   "date.monthAlone.12": "декабрь",
   "date.monthYear": "{monthAlone} {year} г.",
   "date.dayMonthYear": "{day} {month} {year} г.",
+  "date.year": "{year} г.",
+  "date.yearInline": "{year} года",
   "place.regionCountry": "{region}, {country}",
   "list.separator": ", ",
+  "list.groupSeparator": "; ",
+  "punct.colon": ": ",
+  "punct.open": " (",
+  "punct.close": ")",
 
   "bot.welcome":
-    "Здравствуйте! Спросите, заблокирован ли какой-нибудь сервис, например: «WhatsApp заблокирован в Китае?». Я отвечаю на основе сетевых проверок и базы знаний об истории цензуры, а если не знаю, так и говорю: «неизвестно».",
+    "Здравствуйте! Спросите, заблокирован ли какой-нибудь сервис, например: «WhatsApp заблокирован в Китае?». Я отвечаю на основе сетевых измерений и базы знаний об истории цензуры, а если не знаю, так и говорю: «неизвестно».",
   "bot.help":
     "Спрашивайте своими словами: «Telegram заблокирован в Иране?», «YouTube Россия» — или пришлите ссылку.",
   ...conversationRu,
@@ -97,6 +109,8 @@ export const ru: Messages = {
   ...regionsRu,
   ...ooniRu,
   ...sourcesRu,
+  ...consoleRu,
+  ...feedRu,
   ...methodRu,
   "console.intro":
     "Консоль isblocked: задайте вопрос (например, whatsapp заблокирован в китае?) или введите exit для выхода.",

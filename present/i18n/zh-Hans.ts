@@ -1,7 +1,9 @@
 import { alertsZhHans } from "./alerts/zh-Hans.js";
 import { checkNowZhHans } from "./check-now/zh-Hans.js";
+import { consoleZhHans } from "./console/zh-Hans.js";
 import { conversationZhHans } from "./conversation/zh-Hans.js";
 import type { Messages } from "./en.js";
+import { feedZhHans } from "./feed/zh-Hans.js";
 import { methodZhHans } from "./method/zh-Hans.js";
 import { ooniZhHans } from "./ooni/zh-Hans.js";
 import { regionsZhHans } from "./regions/zh-Hans.js";
@@ -35,6 +37,8 @@ export const chineseDates = {
   "date.monthAlone.12": "12月",
   "date.monthYear": "{year}年{monthAlone}",
   "date.dayMonthYear": "{year}年{month}{day}日",
+  "date.year": "{year}年",
+  "date.yearInline": "{year}年",
 } satisfies Partial<Messages>;
 
 export const zhHans: Messages = {
@@ -77,7 +81,7 @@ export const zhHans: Messages = {
   "answer.noMeasurementNothing": "{service}在{place}尚无测量数据，也没有历史记录。",
   "answer.historyTitle": "历史记录：",
   "answer.alternativesTitle": "替代选择：",
-  "answer.circumventionTitle": "绕过封锁的方法：",
+  "answer.circumventionTitle": "翻墙方法：",
   "answer.lastKnown": "最后已知状态",
   "answer.caution": "注意：{text}",
   "answer.source": "来源",
@@ -85,10 +89,18 @@ export const zhHans: Messages = {
   "answer.notUnderstood": "我没能判断你指的是哪个服务。",
   "answer.didYouMean": "你是不是想问：{suggestions}？",
   "answer.tryExample": "试试这样问：“WhatsApp在中国被封锁了吗？”",
+  "answer.untranslated": "（英文原文）{text}",
+  "related.onion": "Tor 洋葱地址：{address}",
+  "related.ownServer": "需要境外服务器（自建或朋友提供）",
+  "related.appAlone": "只需应用，无需自备服务器",
 
   ...chineseDates,
   "place.regionCountry": "{country}{region}",
   "list.separator": "、",
+  "list.groupSeparator": "；",
+  "punct.colon": "：",
+  "punct.open": "（",
+  "punct.close": "）",
 
   "bot.welcome":
     "你好！你可以问我某个服务是否被封锁，例如“WhatsApp在中国被封锁了吗？”。我根据网络探测和审查历史知识库来回答；不知道的时候，我会说“未知”。",
@@ -100,6 +112,8 @@ export const zhHans: Messages = {
   ...regionsZhHans,
   ...ooniZhHans,
   ...sourcesZhHans,
+  ...consoleZhHans,
+  ...feedZhHans,
   ...methodZhHans,
   "console.intro": "isblocked 控制台：请输入问题（例如：whatsapp在中国被封锁了吗？），输入 exit 退出。",
 };

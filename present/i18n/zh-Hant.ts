@@ -1,7 +1,9 @@
 import { alertsZhHant } from "./alerts/zh-Hant.js";
 import { checkNowZhHant } from "./check-now/zh-Hant.js";
+import { consoleZhHant } from "./console/zh-Hant.js";
 import { conversationZhHant } from "./conversation/zh-Hant.js";
 import type { Messages } from "./en.js";
+import { feedZhHant } from "./feed/zh-Hant.js";
 import { methodZhHant } from "./method/zh-Hant.js";
 import { ooniZhHant } from "./ooni/zh-Hant.js";
 import { regionsZhHant } from "./regions/zh-Hant.js";
@@ -44,22 +46,30 @@ export const zhHant: Messages = {
   "answer.since": "自{since}起",
   "answer.checked": "最後檢查：{checkedAt}",
   "answer.mechanism": "{verdict}（{mechanism}）",
-  "answer.noMeasurementHistory": "暫無最新量測；最後已知狀態：自{since}起{status}（{source}）",
-  "answer.noMeasurementNothing": "{service}在{place}尚無量測資料，也沒有歷史紀錄。",
+  "answer.noMeasurementHistory": "暫無最新測量；最後已知狀態：自{since}起{status}（{source}）",
+  "answer.noMeasurementNothing": "{service}在{place}尚無測量資料，也沒有歷史紀錄。",
   "answer.historyTitle": "歷史紀錄：",
   "answer.alternativesTitle": "替代選擇：",
-  "answer.circumventionTitle": "繞過封鎖的方法：",
+  "answer.circumventionTitle": "翻牆方法：",
   "answer.lastKnown": "最後已知狀態",
   "answer.caution": "注意：{text}",
   "answer.source": "來源",
-  "answer.domainUnknown": "{domain}尚未收錄於知識庫，在{place}也沒有量測資料，因此狀態未知。",
+  "answer.domainUnknown": "{domain}尚未收錄於知識庫，在{place}也沒有測量資料，因此狀態未知。",
   "answer.notUnderstood": "我無法判斷你指的是哪個服務。",
   "answer.didYouMean": "你是不是指：{suggestions}？",
   "answer.tryExample": "試試這樣問：「WhatsApp在中國被封鎖了嗎？」",
+  "answer.untranslated": "（英文原文）{text}",
+  "related.onion": "Tor 洋蔥位址：{address}",
+  "related.ownServer": "需要境外伺服器（自架或朋友提供）",
+  "related.appAlone": "只需 App，無需自備伺服器",
 
   ...chineseDates,
   "place.regionCountry": "{country}{region}",
   "list.separator": "、",
+  "list.groupSeparator": "；",
+  "punct.colon": "：",
+  "punct.open": "（",
+  "punct.close": "）",
 
   "bot.welcome":
     "你好！你可以問我某個服務是否遭封鎖，例如「WhatsApp在中國被封鎖了嗎？」。我根據網路探測和審查歷史知識庫來回答；不知道的時候，我會說「未知」。",
@@ -71,6 +81,8 @@ export const zhHant: Messages = {
   ...regionsZhHant,
   ...ooniZhHant,
   ...sourcesZhHant,
+  ...consoleZhHant,
+  ...feedZhHant,
   ...methodZhHant,
   "console.intro": "isblocked 主控台：請輸入問題（例如：whatsapp在中國被封鎖了嗎？），輸入 exit 離開。",
 };

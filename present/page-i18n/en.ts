@@ -22,7 +22,7 @@ export const webEn = {
 
   // Short labels: the status page shows them beside an icon and a colour, never the colour alone.
   "status.accessible": "Accessible",
-  "status.partial": "Partly blocked",
+  "status.partial": "Partially blocked",
   "status.blocked": "Blocked",
   "status.outage": "Outage",
   "status.unknown": "Unknown",
@@ -47,6 +47,7 @@ export const webEn = {
   "board.nothingMeasured":
     "Nothing has been measured in {country} yet. Each service's page still shows its recorded history.",
   "board.otherCountries": "Other countries",
+  "board.countries": "Countries on this page",
 
   "availability.none": "No data",
 
@@ -63,9 +64,12 @@ export const webEn = {
   "service.regions": "By region",
   "service.col.region": "Region",
   "service.evidence": "Evidence",
+  "service.evidenceSummary": "The latest check, outcome by outcome:",
+  "service.evidenceTally": "checks: {checks} · vantages: {vantages}",
+  "service.evidenceAll": "Every line, by vantage ({count})",
   "service.evidenceIntro": "What each vantage saw in the latest check:",
   "service.evidenceNone":
-    "No per-vantage detail was kept for the latest check; the result above follows the rule below.",
+    "No per-vantage detail was kept for the latest check; the result above comes from the rule below.",
   "service.rule":
     "A feature counts as blocked only when the probe inside the country fails and an uncensored control succeeds, or on positive evidence of censorship (a forged DNS answer, a known blockpage, a certificate for the wrong name). Failing everywhere is an outage. Without such evidence the result is unknown.",
   "service.lastKnown": "Last known since {since}, from a dated report",

@@ -1,5 +1,5 @@
 import { LANGS, type Lang } from "../../kb/schema.js";
-import { pickLang } from "../i18n/index.js";
+import { localDigits, pickLang } from "../i18n/index.js";
 import { type WebMessageKey, type WebMessages, webEn } from "./en.js";
 import { webFa } from "./fa.js";
 import { webRu } from "./ru.js";
@@ -16,11 +16,16 @@ export const webLocales: Record<Lang, WebMessages> = {
   fa: webFa,
 };
 
-/** A status page message with its {placeholders} filled; a missing value is left visible, not blank. */
+/**
+ * A status page message with its {placeholders} filled; a missing value is left visible, not blank. A
+ * number is written with the language's digits, as the bot writes it.
+ */
 export function wt(lang: Lang, key: WebMessageKey, vars: Record<string, string | number> = {}): string {
-  return webLocales[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    vars[name] === undefined ? whole : String(vars[name]),
-  );
+  return webLocales[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = vars[name];
+    if (value === undefined) return whole;
+    return typeof value === "number" ? localDigits(String(value), lang) : value;
+  });
 }
 
 /** `?lang=` exactly as one of the five tags (any case); undefined for anything else. */
@@ -53,10 +58,13 @@ export function chooseLang(param: string | null | undefined, acceptLanguage: str
   return "en";
 }
 
-/** The Intl locale of a page language: Gregorian calendar and Latin digits, as the bot writes dates. */
+/**
+ * The Intl locale of a page language: the Gregorian calendar, and the digits the bot writes (Persian
+ * digits in Persian, Latin ones elsewhere).
+ */
 export function intlLocale(lang: Lang): string {
   // British English: "3 June", day before month, as the bot writes dates.
-  return `${lang === "en" ? "en-GB" : lang}-u-ca-gregory-nu-latn`;
+  return `${lang === "en" ? "en-GB" : lang}-u-ca-gregory-nu-${lang === "fa" ? "arabext" : "latn"}`;
 }
 
 /** "97%", "97.5%": availability and confidence as the language writes percentages. */

@@ -86,9 +86,7 @@ describe("Check now in the console chat", () => {
     };
     try {
       const answer = await reply("is example.org blocked in China?", "en", ctx);
-      expect(answer.split("\n").at(-1)).toBe(
-        "To check it now from our vantage points: /check example.org CN",
-      );
+      expect(answer.split("\n").at(-1)).toBe("To check it now from our vantages: /check example.org CN");
       expect(await reply("/check example.org CN", "en", ctx)).toBe(BLOCKED_BY_DNS);
       for (let i = 0; i < 4; i++) await reply("/check example.org CN", "en", ctx);
       clock += 10_000;

@@ -64,8 +64,10 @@ describe("console reply", () => {
 
   it("says which commands work only in Telegram", async () => {
     const ctx = await context();
-    for (const command of ["/subscribe chatapp", "/report chatapp", "/lang fa", "/country IR"]) {
-      expect(await reply(command, "en", ctx)).toBe("This command works in Telegram.");
+    for (const command of ["/subscribe", "/report", "/lang", "/country"]) {
+      expect(await reply(`${command} chatapp`, "en", ctx)).toBe(
+        `${command} needs Telegram: alerts and chat settings belong to a Telegram chat. Set BOT_TOKEN to run the bot there.`,
+      );
     }
   });
 });

@@ -63,7 +63,7 @@ describe("conversation messages", () => {
     ["ru", 4, "Китай: за последний час о проблемах сообщили 4 человека."],
     ["ru", 11, "Китай: за последний час о проблемах сообщили 11 человек."],
     ["zh-Hant", 1, "過去一小時內，中國有 1 人回報遇到問題。"],
-    ["fa", 2, "در یک ساعت گذشته 2 نفر در چین مشکل را گزارش کرده‌اند."],
+    ["fa", 2, "در یک ساعت گذشته ۲ نفر در چین مشکل را گزارش کرده‌اند."],
   ] as const)("%s: %i report(s) in the language's plural form", (lang, count, text) => {
     const place = { en: "China", ru: "Китай", "zh-Hant": "中國", fa: "چین" }[lang];
     expect(tPlural(lang, "report.recent", count, { place })).toBe(text);

@@ -28,11 +28,11 @@ const split: VantageStatus[] = [
 
 describe("regionSummary", () => {
   it.each<[Lang, string]>([
-    ["en", "By region: blocked in Beijing and Shenzhen, accessible in Shanghai."],
-    ["zh-Hans", "按地区：北京和深圳被封锁，上海可访问。"],
-    ["zh-Hant", "依地區：北京和深圳遭封鎖，上海可連線。"],
-    ["ru", "По регионам: заблокирован — Пекин и Шэньчжэнь; доступен — Шанхай."],
-    ["fa", "به تفکیک منطقه: در پکن و شنژن فیلتر شده؛ در شانگهای در دسترس."],
+    ["en", "By region: blocked in Beijing and Shenzhen; accessible in Shanghai."],
+    ["zh-Hans", "按地区：北京和深圳被封锁；上海可访问。"],
+    ["zh-Hant", "依地區：北京和深圳遭封鎖；上海可連線。"],
+    ["ru", "По регионам: блокировка — Пекин и Шэньчжэнь; доступ есть — Шанхай."],
+    ["fa", "به تفکیک منطقه: در پکن و شنژن مسدود؛ در شانگهای در دسترس."],
   ])("%s: worst news first, places listed in the language's own words", (lang, expected) => {
     expect(regionSummary(kb, "CN", telegram2015, lang)).toBe(expected);
   });
@@ -57,11 +57,11 @@ describe("regionSummary", () => {
 
 describe("disagreementSummary", () => {
   it.each<[Lang, string]>([
-    ["en", "Our vantage points disagree: blocked at 2, accessible at 1, unknown at 1."],
-    ["zh-Hans", "我们的探测点结果不一致：2 个被封锁，1 个可访问，1 个未知。"],
-    ["zh-Hant", "我們的探測點結果不一致：2 個遭封鎖，1 個可連線，1 個未知。"],
-    ["ru", "Наши точки измерения расходятся: заблокирован — 2; доступен — 1; неизвестно — 1."],
-    ["fa", "نقاط اندازه‌گیری ما هم‌نظر نیستند: فیلتر شده: 2؛ در دسترس: 1؛ نامشخص: 1."],
+    ["en", "Our vantages disagree: blocked at 2; accessible at 1; unknown at 1."],
+    ["zh-Hans", "我们的探测点结果不一致：2 个探测点显示被封锁；1 个探测点显示可访问；1 个探测点显示未知。"],
+    ["zh-Hant", "我們的探測點結果不一致：2 個探測點顯示遭封鎖；1 個探測點顯示可連線；1 個探測點顯示未知。"],
+    ["ru", "Наши точки измерения расходятся: блокировка — 2; доступ есть — 1; неизвестно — 1."],
+    ["fa", "نقاط سنجش ما هم‌نظر نیستند: مسدود: ۲؛ در دسترس: ۱؛ نامشخص: ۱."],
   ])("%s", (lang, expected) => {
     expect(disagreementSummary(split, lang)).toBe(expected);
   });
@@ -130,8 +130,8 @@ describe("the answer and Details", () => {
       "🟠 <b>Telegram in China: partially blocked</b>",
       "Since 9 July 2015 08:00 UTC · last checked 10 July 2015 10:05 UTC",
       "• Website: blocked (TCP)",
-      "📍 By region: blocked in Beijing and Shenzhen, accessible in Shanghai.",
-      "⚠️ Our vantage points disagree: blocked at 2, accessible at 1, unknown at 1.",
+      "📍 By region: blocked in Beijing and Shenzhen; accessible in Shanghai.",
+      "⚠️ Our vantages disagree: blocked at 2; accessible at 1; unknown at 1.",
     ]);
   });
 
@@ -139,7 +139,7 @@ describe("the answer and Details", () => {
     [
       "en",
       [
-        "By vantage point (they disagree):",
+        "By vantage (they disagree):",
         "• bj-1 (Beijing): blocked",
         "• sz-1 (Shenzhen): blocked",
         "• sh-1 (Shanghai): accessible",
@@ -170,18 +170,18 @@ describe("the answer and Details", () => {
       "ru",
       [
         "По точкам измерения (они расходятся):",
-        "• bj-1 (Пекин): заблокирован",
-        "• sz-1 (Шэньчжэнь): заблокирован",
-        "• sh-1 (Шанхай): доступен",
+        "• bj-1 (Пекин): блокировка",
+        "• sz-1 (Шэньчжэнь): блокировка",
+        "• sh-1 (Шанхай): доступ есть",
         "• hk-agent: неизвестно",
       ],
     ],
     [
       "fa",
       [
-        "به تفکیک نقطهٔ اندازه‌گیری (هم‌نظر نیستند):",
-        "• bj-1 (پکن): فیلتر شده",
-        "• sz-1 (شنژن): فیلتر شده",
+        "به تفکیک نقطهٔ سنجش (هم‌نظر نیستند):",
+        "• bj-1 (پکن): مسدود",
+        "• sz-1 (شنژن): مسدود",
         "• sh-1 (شانگهای): در دسترس",
         "• hk-agent: نامشخص",
       ],
@@ -223,9 +223,9 @@ describe("the web service page", () => {
       now: new Date(status.checkedAt),
     };
     const page = renderServicePage(kb, model, "zh-Hans").value;
-    expect(page).toContain('<p class="region-line">按地区：北京和深圳被封锁，上海可访问。</p>');
+    expect(page).toContain('<p class="region-line">按地区：北京和深圳被封锁；上海可访问。</p>');
     expect(page).toContain(
-      '<p class="disagreement">我们的探测点结果不一致：2 个被封锁，1 个可访问，1 个未知。</p>',
+      '<p class="disagreement">我们的探测点结果不一致：2 个探测点显示被封锁；1 个探测点显示可访问；1 个探测点显示未知。</p>',
     );
   });
 });

@@ -4,6 +4,7 @@ import type { KbEvent, Lang } from "../../kb/schema.js";
 import type { Answer } from "../../pipeline/answer.js";
 import { formatDate, htmlToPlainText } from "../../present/text.js";
 import { answerWithNothingKnown, miniKb } from "../helpers.js";
+import { measuredPartialAnswer } from "./answer-fixtures.js";
 
 const kb = miniKb();
 // The fixture has exactly these two events, oldest first.
@@ -13,25 +14,7 @@ const base: Answer = answerWithNothingKnown("chatapp", "CN");
 
 describe("renderAnswer", () => {
   it("renders a measured partial block with features, history, alternatives and circumvention", () => {
-    const answer: Answer = {
-      ...base,
-      status: "partial",
-      basis: "measurement",
-      since: "2026-11-20T08:00:00.000Z",
-      checkedAt: "2026-11-21T10:05:00.000Z",
-      mechanism: "tls",
-      features: [
-        { feature: "text", status: "ok", mechanism: null },
-        { feature: "media", status: "blocked", mechanism: "tls" },
-      ],
-      method: { vantages: 2, controls: 1, measurements: 70, positive: 0, direct: 0 },
-      history: [blockedEvent, partialEvent],
-      alternatives: [
-        { service: "safechat", status: "accessible", basis: "measurement", stale: false, e2ee: "yes" },
-        { service: "openchat", status: "accessible", basis: "history", stale: false, e2ee: "no" },
-      ],
-      circumvention: [{ service: "tunnel", status: "unknown", basis: "none", stale: false, e2ee: "no" }],
-    };
+    const answer = measuredPartialAnswer();
     expect(renderAnswer(kb, answer, "en")).toBe(
       [
         "🟠 <b>ChatApp in China: partially blocked</b>",
@@ -48,7 +31,7 @@ describe("renderAnswer", () => {
         "• OpenChat &lt;beta&gt;: accessible (last known) · not end-to-end encrypted",
         "",
         "Ways around the block:",
-        "• Tunnel: unknown",
+        "• Tunnel: unknown · the app alone, no server of your own",
         '⚠️ Caution: Unauthorised VPNs are illegal. (<a href="https://example.org/risk">source</a>)',
         "",
         "<i>How we know: probes in China were compared with an uncensored control network, which tells blocked from down. /about</i>",
@@ -136,7 +119,7 @@ describe("renderAnswer", () => {
     expect(lines[4]).toBe(
       "The newest measurement is from 21 November 2026 10:40 UTC, more than 48 hours ago: this is the last known status, not necessarily today's.",
     );
-    expect(renderAnswer(kb, old, "fa")).toContain("بیش از 48 ساعت پیش");
+    expect(renderAnswer(kb, old, "fa")).toContain("بیش از ۴۸ ساعت پیش");
   });
 
   it("says there is no fresh measurement and answers from history, never pretending to have measured", () => {
@@ -326,7 +309,20 @@ describe("other languages", () => {
     ["ru", "2017-09-25", "25 сентября 2017 г."],
     ["zh-Hans", "2017-09-25", "2017年9月25日"],
     ["zh-Hant", "2017-09", "2017年9月"],
-    ["fa", "2017-09-25", "25 سپتامبر 2017"],
+    ["fa", "2017-09-25", "۲۵ سپتامبر ۲۰۱۷ (۳ مهر ۱۳۹۶)"],
+    // A year alone, on its own and inside a sentence ("since 2009"), in each language's words and digits.
+    ["en", "2009", "2009"],
+    ["en", "2009", "2009", true],
+    ["zh-Hans", "2009", "2009年"],
+    ["zh-Hant", "2009", "2009年", true],
+    ["ru", "2009", "2009 г."],
+    ["ru", "2009", "2009 года", true],
+    ["fa", "2009", "۲۰۰۹"],
+    ["fa", "2009", "سال ۲۰۰۹", true],
+    ["fa", "2018-04", "آوریل ۲۰۱۸"],
+    // A timestamp has no Solar Hijri date beside it: the day is the Gregorian one in UTC only.
+    ["fa", "2018-04-30T08:05:00.000Z", "۳۰ آوریل ۲۰۱۸ ۰۸:۰۵ UTC"],
+    ["zh-Hans", "2018-04-30T08:05:00.000Z", "2018年4月30日 08:05 UTC"],
   ] as [Lang, string, string, boolean?][])("%s formats %s as %s", (lang, input, expected, inline = false) => {
     expect(formatDate(input, lang, { inline })).toBe(expected);
   });

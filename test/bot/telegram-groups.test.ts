@@ -184,7 +184,7 @@ describe("channels", () => {
     scriptMembers(h);
     const refused = await h.send(buttonPress("sub:whatsapp:CN", ANNA, CHANNEL));
     expect(refused.at(-1)?.payload).toMatchObject({
-      text: "Only an admin of @firewall_news can change what it follows.",
+      text: "Only an admin of @firewall_news can change its subscriptions.",
       show_alert: true,
     });
     await h.send(buttonPress("sub:whatsapp:CN", IVAN, CHANNEL));
@@ -238,23 +238,23 @@ describe("channels", () => {
         ["getChatMember", CHANNEL.id, BOT_ID],
         ["sendMessage", IVAN.id, undefined],
       ]);
-      expect(texts(calls)).toEqual(["🔔 @firewall_news теперь следит за: WhatsApp (Китай)."]);
+      expect(texts(calls)).toEqual(["🔔 @firewall_news: подписка оформлена — WhatsApp (Китай)."]);
       expect(await h.store.subscribers(WHATSAPP_CN)).toEqual([String(CHANNEL.id)]);
       // Alerts to the channel will speak the language of the admin who subscribed it.
       expect((await h.store.getChat(String(CHANNEL.id)))?.lang).toBe("ru");
 
       expect(texts(await h.send(textMessage("/subscribe_channel @firewall_news whatsapp cn")))).toEqual([
-        "@firewall_news already follows WhatsApp in China.",
+        "@firewall_news is already subscribed to WhatsApp in China.",
       ]);
       expect(texts(await h.send(textMessage("/unsubscribe_channel @firewall_news whatsapp cn")))).toEqual([
-        "@firewall_news no longer follows WhatsApp in China.",
+        "@firewall_news is no longer subscribed to WhatsApp in China.",
       ]);
     });
 
     it("refuses when the person is no admin, the bot may not post, or there is no such channel", async () => {
       scriptChannel({ personStatus: "member" });
       expect(texts(await h.send(textMessage("/subscribe_channel @firewall_news whatsapp")))).toEqual([
-        "Only an admin of @firewall_news can change what it follows.",
+        "Only an admin of @firewall_news can change its subscriptions.",
       ]);
       scriptChannel({ botCanPost: false });
       expect(texts(await h.send(textMessage("/subscribe_channel @firewall_news whatsapp")))).toEqual([

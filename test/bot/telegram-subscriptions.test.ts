@@ -16,7 +16,7 @@ describe("subscriptions", () => {
       "🔔 Subscribed: this chat gets a message when the status of WhatsApp in China changes.",
     ]);
     expect(texts(await h.send(textMessage("/subscribe whatsapp cn")))).toEqual([
-      "This chat already follows WhatsApp in China.",
+      "This chat is already subscribed to WhatsApp in China.",
     ]);
     expect(texts(await h.send(textMessage("/subscribe all ir")))).toEqual([
       "🔔 Subscribed: this chat gets a message when the status of every service in Iran changes.",
@@ -30,7 +30,7 @@ describe("subscriptions", () => {
     const list = await h.send(textMessage("/subscriptions"));
     expect(texts(list)[0]).toBe(
       [
-        "<b>This chat follows:</b>",
+        "<b>This chat is subscribed to:</b>",
         "• WhatsApp in China",
         "• every service in Iran",
         "",
@@ -43,20 +43,20 @@ describe("subscriptions", () => {
   it("unsubscribes by command and by button, and explains what is missing", async () => {
     await h.send(textMessage("/subscribe telegram ir"));
     expect(texts(await h.send(textMessage("/unsubscribe telegram ir")))).toEqual([
-      "Unsubscribed: this chat no longer follows Telegram in Iran.",
+      "Unsubscribed: this chat gets no more messages about Telegram in Iran.",
     ]);
     expect(texts(await h.send(textMessage("/unsubscribe telegram ir")))).toEqual([
-      "This chat does not follow Telegram in Iran.",
+      "This chat is not subscribed to Telegram in Iran.",
     ]);
     await h.send(textMessage("/subscribe all"));
     const pressed = await h.send(buttonPress("uns:*:CN"));
     expect(pressed.map((c) => c.method)).toEqual(["answerCallbackQuery", "editMessageText"]);
     expect(pressed[0]?.payload.text).toBe(
-      "Unsubscribed: this chat no longer follows every service in China.",
+      "Unsubscribed: this chat gets no more messages about every service in China.",
     );
     expect(await h.store.subscriptionsOf(chat)).toEqual([]);
     expect(texts(await h.send(textMessage("/subscribe")))).toEqual([
-      "What should this chat follow? For example: /subscribe whatsapp cn, or /subscribe all ir for every service in Iran.",
+      "What should this chat subscribe to? For example: /subscribe whatsapp cn, or /subscribe all ir for every service in Iran.",
     ]);
     expect(texts(await h.send(textMessage("/subscribe blorpchat")))[0]).toMatch(
       /^I could not tell which service/,

@@ -43,7 +43,7 @@ describe("renderList", () => {
       [
         "<b>China: every service by category</b>",
         "<b>Messaging</b>: ⛔ ChatApp*, ✅ OpenChat &lt;beta&gt;, ❔ SafeChat",
-        "<b>Circumvention tools</b>: 🟠 Tunnel",
+        "<b>Ways around the block</b>: 🟠 Tunnel",
         "",
         "✅ accessible · 🟠 partially blocked · ⛔ blocked · 🔻 down everywhere · ❔ unknown",
         "* last known from dated history, not measured by us",
@@ -112,7 +112,7 @@ describe("renderDetails", () => {
   it("speaks Russian", () => {
     expect(renderDetails(kb, CHATAPP_CN, measured, "ru").split("\n").slice(0, 3)).toEqual([
       "🔍 <b>ЧатАпп (Китай): подробности</b>",
-      "Статус: частично заблокирован · уверенность 87%",
+      "Статус: частичная блокировка · уверенность 87%",
       "С 20 ноября 2026 г. 08:00 UTC · последняя проверка: 21 ноября 2026 г. 10:05 UTC",
     ]);
   });
@@ -170,7 +170,7 @@ describe("renderAlternatives", () => {
         "• OpenChat &lt;beta&gt;: blocked (last known) · not end-to-end encrypted",
         "",
         "Ways around the block:",
-        "• Tunnel: unknown",
+        "• Tunnel: unknown · the app alone, no server of your own",
         '⚠️ Caution: Unauthorised VPNs are illegal. (<a href="https://example.org/risk">source</a>)',
       ].join("\n"),
     );
@@ -191,12 +191,12 @@ describe("subscriptions", () => {
     expect(targetLabel(kb, { service: "safechat", country: "CN" }, "fa")).toBe("\u2068SafeChat\u2069 در چین");
   });
 
-  it("lists what a chat follows and how it is delivered", () => {
+  it("lists what a chat is subscribed to and how it is delivered", () => {
     expect(
       renderSubscriptions(kb, [CHATAPP_CN, { service: ALL_SERVICES, country: "CN" }], "digest", "en"),
     ).toBe(
       [
-        "<b>This chat follows:</b>",
+        "<b>This chat is subscribed to:</b>",
         "• ChatApp in China",
         "• every service in China",
         "",
@@ -205,7 +205,7 @@ describe("subscriptions", () => {
     );
     expect(renderSubscriptions(kb, [], "immediate", "en")).toBe(
       [
-        "This chat follows nothing yet. Try /subscribe whatsapp cn or /subscribe all ir.",
+        "This chat has no subscriptions yet. Try /subscribe whatsapp cn or /subscribe all ir.",
         "",
         "Delivery for this chat: a message at once when a status changes. Change it with /delivery immediate or /delivery digest.",
       ].join("\n"),
@@ -272,7 +272,7 @@ describe("welcome, help, greeting, about", () => {
         "/check &lt;domain&gt; [country] — Check any website now from the country's vantages",
         "/subscribe &lt;service&gt; [country] — Get a message when a status changes",
         "/unsubscribe &lt;service&gt; [country] — Stop those messages",
-        "/subscriptions — What this chat follows",
+        "/subscriptions — What this chat is subscribed to",
         "/delivery [immediate|digest] — Alerts at once or as a daily digest",
         "/country [code] — Default country of this chat",
         "/lang [code] — Language of this chat",
@@ -291,7 +291,7 @@ describe("welcome, help, greeting, about", () => {
 
   it("puts the description first in Persian, so each line stays right to left", () => {
     const lines = renderHelp("fa").split("\n");
-    expect(lines[3]).toBe("• آیا سرویسی فیلتر است؟ همراه با شواهد: /status &lt;سرویس&gt; [کشور]");
+    expect(lines[3]).toBe("• آیا سرویسی مسدود است؟ همراه با شواهد: /status &lt;سرویس&gt; [کشور]");
     // Without the bot's name (the console), inline mode is not mentioned.
     expect(lines.at(-2)).toBe("به جای نام سرویس، all یعنی همهٔ سرویس‌ها: /subscribe all ir");
   });

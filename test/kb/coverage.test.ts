@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LANGS } from "../../kb/schema.js";
 import { completenessProblems, coverageOf } from "../../kb/validate.js";
 import { realKb } from "../helpers.js";
 
@@ -27,5 +28,14 @@ describe("coverage of the shipped knowledge base", () => {
 
   it("has every caution in all five languages", () => {
     expect(completenessProblems(realKb(), { countries: "kb/countries.yaml" })).toEqual([]);
+  });
+
+  it("has every event the bot can show in all five languages", () => {
+    const missing = realKb().events.flatMap((e) =>
+      LANGS.filter((lang) => e.summary[lang] === undefined).map(
+        (lang) => `${e.service} ${e.country} ${e.date}: ${lang}`,
+      ),
+    );
+    expect(missing).toEqual([]);
   });
 });

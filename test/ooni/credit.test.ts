@@ -37,7 +37,7 @@ describe("the OONI credit in an answer (pure)", () => {
     ]);
     expect(ooniCreditLines(summary, "ru")).toEqual([
       "🔎 OONI: 37 измерений за последние 7 дней, последнее 20 ноября 2026 г. 14:02 UTC",
-      "Наш анализ последних измерений (10): заблокирован (DNS)",
+      "Наш анализ последних измерений (10): блокировка (DNS)",
     ]);
     expect(ooniCreditLines({ ...summary, measurements: 1 }, "en")[0]).toBe(
       "🔎 OONI: 1 measurement in the last 7 days, last at 20 November 2026 14:02 UTC",
@@ -108,7 +108,7 @@ describe.skipIf(!haveExplorerApi)("answers with OONI's replayed measurements", (
     expect(askJson(en).ooni).toMatchObject({ measurements: 1, status: "blocked", mechanism: "dns" });
     const ru = await askJapan("ватсап", "ru");
     expect(ru.text).toContain(
-      "\n🔎 OONI: 1 измерение за последние 7 дней, последнее 5 ноября 2022 г. 22:39 UTC\nНаш анализ последних измерений (1): заблокирован (DNS)\n",
+      "\n🔎 OONI: 1 измерение за последние 7 дней, последнее 5 ноября 2022 г. 22:39 UTC\nНаш анализ последних измерений (1): блокировка (DNS)\n",
     );
   });
 

@@ -95,7 +95,14 @@ describe.each([memoryBackend(), sqliteBackend(), redisBackend()])("status cycle:
         confidence: 0.8,
       });
       expect(await store.getTimeline(WHATSAPP_CN)).toEqual([
-        { at: cycleTime(0).toISOString(), from: null, to: "blocked", mechanism: "tls" },
+        {
+          at: cycleTime(0).toISOString(),
+          from: null,
+          to: "blocked",
+          mechanism: "tls",
+          // What the change rested on, kept for the feeds.
+          features: [{ feature: "media", status: "blocked", mechanism: null }],
+        },
       ]);
       expect(await store.pendingChanges()).toEqual(changes);
     });

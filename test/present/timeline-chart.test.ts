@@ -63,10 +63,10 @@ describe("timeline chart (SVG)", () => {
     expect(marks(chart.svg).map((m) => m[3])).toEqual(["accessible", "partial", "blocked"]);
     expect(chart.svg).toContain('fill="url(#p-partial)" data-status="partial"');
     expect(chart.svg).toContain(">✓ Accessible 50%</text>");
-    expect(chart.svg).toContain(">◐ Partly blocked 33.3%</text>");
+    expect(chart.svg).toContain(">◐ Partially blocked 33.3%</text>");
     expect(chart.svg).toContain(">✕ Blocked 16.6%</text>");
     expect(chart.alt).toBe(
-      "WhatsApp in China: last 30 days. Accessible from 31 May to 15 Jun; Partly blocked from 15 Jun to 25 Jun; Blocked from 25 Jun until now. Accessible 50% of the measured time.",
+      "WhatsApp in China: last 30 days. Accessible from 31 May to 15 Jun; Partially blocked from 15 Jun to 25 Jun; Blocked from 25 Jun until now. Accessible 50% of the measured time.",
     );
   });
 
@@ -100,20 +100,28 @@ describe("timeline chart (SVG)", () => {
       lang: "fa",
     });
     expect(chart.svg).toContain(
-      'text-anchor="end" font-weight="bold" direction="rtl">\u2067واتساپ در چین: 30 روز گذشته\u2069</text>',
+      'text-anchor="end" font-weight="bold">\u2067واتساپ در چین: ۳۰ روز گذشته\u2069</text>',
     );
     expect(chart.alt).toBe(
-      "واتساپ در چین: 30 روز گذشته. بدون داده از 31 مه تا 27 ژوئن؛ فیلتر شده از 27 ژوئن تا اکنون. 0% از زمانِ اندازه‌گیری در دسترس.",
+      "واتساپ در چین: ۳۰ روز گذشته. بدون داده از ۳۱ مه تا ۲۷ ژوئن؛ مسدود از ۲۷ ژوئن تا اکنون. ۰٪ از زمانِ سنجش در دسترس.",
     );
+    // A stretch within one day gets its hour, in Persian digits like the rest of the line.
+    const sliver = renderTimelineSvg([change(0.01, "blocked")], {
+      ...base,
+      service: "واتساپ",
+      country: "چین",
+      lang: "fa",
+    });
+    expect(sliver.alt).toContain("مسدود از ۳۰ ژوئن ۱۱:۴۵ UTC تا اکنون");
   });
 
   it("speaks every language of the bot", () => {
     const timeline = [change(10, "accessible"), change(2, "outage", "accessible")];
     expect(renderTimelineSvg(timeline, { ...base, country: "中国", lang: "zh-Hans" }).alt).toBe(
-      "WhatsApp在中国：最近 30 天。5月31日至6月20日：无数据；6月20日至6月28日：可访问；6月28日至今：服务故障。在有检测的时间里有 80% 可以访问。",
+      "WhatsApp在中国：最近 30 天。5月31日至6月20日：无数据；6月20日至6月28日：可访问；6月28日至今：服务故障。在有测量的时间里有 80% 可以访问。",
     );
     expect(renderTimelineSvg(timeline, { ...base, country: "Китай", lang: "ru" }).alt).toBe(
-      "WhatsApp (Китай): последние 30 дн. Нет данных с 31 мая по 20 июн.; Доступен с 20 июн. по 28 июн.; Сбой с 28 июн. по сей день. Доступен 80\u00a0% времени измерений.",
+      "WhatsApp (Китай): последние 30 дн. Нет данных с 31 мая по 20 июн.; Доступ есть с 20 июн. по 28 июн.; Сбой с 28 июн. по сей день. Доступ был 80\u00a0% времени измерений.",
     );
   });
 });
@@ -145,7 +153,7 @@ describe("historyChart (the bot's /history)", () => {
     });
     expect(decodePng(chart.png).width).toBe(CHART_WIDTH * PNG_SCALE);
     expect(chart.alt).toBe(
-      "ЧатАпп (Китай): последние 30 дн. Нет данных с 31 мая по 10 июн.; Доступен с 10 июн. по 25 июн.; Заблокирован с 25 июн. по сей день. Доступен 75\u00a0% времени измерений.",
+      "ЧатАпп (Китай): последние 30 дн. Нет данных с 31 мая по 10 июн.; Доступ есть с 10 июн. по 25 июн.; Блокировка с 25 июн. по сей день. Доступ был 75\u00a0% времени измерений.",
     );
     const svg = await historyChartSvg(store, miniKb(), { service: "chatapp", country: "CN" }, "en", {
       now: NOW,

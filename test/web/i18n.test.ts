@@ -87,17 +87,17 @@ describe("numbers and dates", () => {
     expect(formatPercent(0.9996, "en")).toBe("99.9%");
     expect(formatPercent(1, "en")).toBe("100%");
     expect(formatPercent(0.5, "ru")).toBe("50\u00a0%");
-    expect(formatPercent(0.5, "fa")).toBe("50%");
+    expect(formatPercent(0.5, "fa")).toBe("۵۰٪");
   });
 
-  it("writes short Gregorian dates with Latin digits in every language", () => {
+  it("writes short Gregorian dates in each language's own digits", () => {
     const june3 = Date.UTC(2026, 5, 3);
     expect(LANGS.map((l) => formatShortDate(june3, l))).toEqual([
       "3 Jun",
       "6月3日",
       "6月3日",
       "3 июн.",
-      "3 ژوئن",
+      "۳ ژوئن",
     ]);
   });
 });

@@ -14,7 +14,6 @@ export const alertsEn = {
   "alert.instead": "Instead: {services}.",
   "alert.waysAround": "Ways around the block: {services}.",
   "alert.item": "{service} ({details})",
-  "alert.itemSeparator": "; ",
   "alert.detailSeparator": ", ",
   "alert.more": "Details: {command}",
 

@@ -6,14 +6,13 @@ export const alertsFa: AlertMessages = {
   "alert.before": "پیش‌تر: {status}.",
   "alert.beforeHistory":
     "پیش‌تر: {status}، آخرین وضعیت شناخته‌شده از {since} بر پایهٔ گزارشی تاریخ‌دار ({source}).",
-  "alert.blocked": "فیلتر شده: {features}.",
+  "alert.blocked": "مسدود: {features}.",
   "alert.down": "همه‌جا قطع: {features}.",
   "alert.unknown": "نامشخص: {features}.",
   "alert.working": "کار می‌کند: {features}.",
   "alert.instead": "جایگزین‌ها: {services}.",
-  "alert.waysAround": "راه‌های دور زدن فیلتر: {services}.",
+  "alert.waysAround": "راه‌های دور زدن سانسور: {services}.",
   "alert.item": "{service} ({details})",
-  "alert.itemSeparator": "؛ ",
   "alert.detailSeparator": "، ",
   "alert.more": "جزئیات: {command}",
 

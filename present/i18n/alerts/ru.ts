@@ -6,14 +6,13 @@ export const alertsRu: AlertMessages = {
   "alert.before": "Раньше: {status}.",
   "alert.beforeHistory":
     "Раньше: {status} — последнее известное состояние с {since} по датированному сообщению ({source}).",
-  "alert.blocked": "Заблокировано: {features}.",
+  "alert.blocked": "Блокировка: {features}.",
   "alert.down": "Не работает нигде: {features}.",
   "alert.unknown": "Неизвестно: {features}.",
   "alert.working": "Работает: {features}.",
   "alert.instead": "Альтернативы: {services}.",
   "alert.waysAround": "Как обойти блокировку: {services}.",
   "alert.item": "{service} ({details})",
-  "alert.itemSeparator": "; ",
   "alert.detailSeparator": ", ",
   "alert.more": "Подробнее: {command}",
 

@@ -10,9 +10,8 @@ export const alertsZhHans: AlertMessages = {
   "alert.unknown": "未知：{features}。",
   "alert.working": "正常：{features}。",
   "alert.instead": "替代选择：{services}。",
-  "alert.waysAround": "绕过封锁的方法：{services}。",
+  "alert.waysAround": "翻墙方法：{services}。",
   "alert.item": "{service}（{details}）",
-  "alert.itemSeparator": "；",
   "alert.detailSeparator": "，",
   "alert.more": "详情：{command}",
 

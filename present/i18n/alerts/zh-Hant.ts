@@ -10,9 +10,8 @@ export const alertsZhHant: AlertMessages = {
   "alert.unknown": "未知：{features}。",
   "alert.working": "正常：{features}。",
   "alert.instead": "替代選擇：{services}。",
-  "alert.waysAround": "繞過封鎖的方法：{services}。",
+  "alert.waysAround": "翻牆方法：{services}。",
   "alert.item": "{service}（{details}）",
-  "alert.itemSeparator": "；",
   "alert.detailSeparator": "，",
   "alert.more": "詳情：{command}",
 

@@ -11,8 +11,8 @@ export const checkNowEn = {
   "checkNow.refusedTarget": "I can only check public web sites, and {domain} is not one.",
   "checkNow.pending": "{domain} is being checked right now; try again in {seconds} s.",
   "checkNow.limited": "You have used your on-demand checks for now; try again in {seconds} s.",
-  "checkNow.noVantage": "I have no vantage point in {place} to check from.",
+  "checkNow.noVantage": "I have no vantage in {place} to check from.",
   "checkNow.unavailable": "On-demand checks are not available here.",
-  "checkNow.hint": "To check it now from our vantage points: /check {domain} {country}",
+  "checkNow.hint": "To check it now from our vantages: /check {domain} {country}",
   "checkNow.usage": "Usage: /check <domain> [country]",
 } as const;

@@ -16,7 +16,7 @@ export const conversationEn = {
   "command.check": "Check any website now from the country's vantages",
   "command.subscribe": "Get a message when a status changes",
   "command.unsubscribe": "Stop those messages",
-  "command.subscriptions": "What this chat follows",
+  "command.subscriptions": "What this chat is subscribed to",
   "command.delivery": "Alerts at once or as a daily digest",
   "command.country": "Default country of this chat",
   "command.lang": "Language of this chat",
@@ -38,12 +38,13 @@ export const conversationEn = {
 
   "usage.service": "Which service? For example: /{command} whatsapp cn",
   "usage.subscribe":
-    "What should this chat follow? For example: /{command} whatsapp cn, or /{command} all ir for every service in Iran.",
+    "What should this chat subscribe to? For example: /{command} whatsapp cn, or /{command} all ir for every service in Iran.",
 
   "button.subscribe": "🔔 Subscribe",
   "button.alternatives": "🔀 Alternatives",
   "button.details": "🔍 Details",
   "button.history": "📜 History",
+  "button.share": "📤 Share",
   "button.unsubscribe": "✖ {target}",
   "button.digest": "Switch to a daily digest",
   "button.immediate": "Switch to alerts at once",
@@ -58,7 +59,7 @@ export const conversationEn = {
   "category.reference": "Reference",
   "category.developer": "Developers",
   "category.vpn": "VPNs",
-  "category.circumvention": "Circumvention tools",
+  "category.circumvention": "Ways around the block",
   "category.productivity": "Work and files",
   "category.music": "Music",
 
@@ -100,11 +101,12 @@ export const conversationEn = {
   "target.service": "{service} in {place}",
   "target.all": "every service in {place}",
   "subscribe.done": "🔔 Subscribed: this chat gets a message when the status of {target} changes.",
-  "subscribe.already": "This chat already follows {target}.",
-  "unsubscribe.done": "Unsubscribed: this chat no longer follows {target}.",
-  "unsubscribe.missing": "This chat does not follow {target}.",
-  "subscriptions.title": "This chat follows:",
-  "subscriptions.none": "This chat follows nothing yet. Try /subscribe whatsapp cn or /subscribe all ir.",
+  "subscribe.already": "This chat is already subscribed to {target}.",
+  "unsubscribe.done": "Unsubscribed: this chat gets no more messages about {target}.",
+  "unsubscribe.missing": "This chat is not subscribed to {target}.",
+  "subscriptions.title": "This chat is subscribed to:",
+  "subscriptions.none":
+    "This chat has no subscriptions yet. Try /subscribe whatsapp cn or /subscribe all ir.",
   "subscriptions.delivery": "Delivery: {mode}.",
   "delivery.immediate": "a message at once when a status changes",
   "delivery.digest": "one daily digest",
@@ -117,7 +119,7 @@ export const conversationEn = {
   "country.unknown": 'I do not know the country "{input}". Use a two-letter code such as CN, IR or RU.',
   "lang.choose": "Choose the language of this chat:",
   "lang.set": "Language of this chat: English.",
-  "lang.auto": "This chat now follows each person's Telegram language.",
+  "lang.auto": "This chat now answers each person in their Telegram language.",
 
   "guard.notAdmin":
     "Only the admins of this group can change its subscriptions and settings. Anyone may ask about a service.",
@@ -134,13 +136,13 @@ export const conversationEn = {
   "channel.notFound":
     "I cannot see {channel}. Add me to the channel as an admin with the right to post messages, then try again.",
   "channel.notChannel": "{channel} is not a channel.",
-  "channel.notAdmin": "Only an admin of {channel} can change what it follows.",
+  "channel.notAdmin": "Only an admin of {channel} can change its subscriptions.",
   "channel.cannotPost":
     "I may not post in {channel}. Make me an admin with the right to post messages, then try again.",
-  "channel.subscribed": "🔔 {channel} now follows {target}.",
-  "channel.already": "{channel} already follows {target}.",
-  "channel.unsubscribed": "{channel} no longer follows {target}.",
-  "channel.missing": "{channel} does not follow {target}.",
+  "channel.subscribed": "🔔 {channel} is now subscribed to {target}.",
+  "channel.already": "{channel} is already subscribed to {target}.",
+  "channel.unsubscribed": "{channel} is no longer subscribed to {target}.",
+  "channel.missing": "{channel} is not subscribed to {target}.",
 
   "inline.help": 'Type a service and a country, e.g. "whatsapp iran"',
 
@@ -149,7 +151,6 @@ export const conversationEn = {
   "error.unavailable":
     "Temporarily unavailable: I cannot reach my database, so I cannot answer or change anything right now. Please try again in a few minutes.",
   "button.expired": "This button no longer works. Please ask again.",
-  "console.telegramOnly": "This command works in Telegram.",
 
   "about.title": "How isblocked knows",
   "about.probes":
@@ -162,5 +163,5 @@ export const conversationEn = {
   "about.sources":
     "Sources: our own probes, public OONI measurements, and a knowledge base of dated events, each linked to its reporting (news, Citizen Lab, Freedom House).",
   "about.reports":
-    "People's reports (/report) are shown beside the measurements, never as a verdict on their own, and are stored under a one-way key instead of the account.",
+    "People's reports (/report) are shown beside the measurements, never as a verdict on their own. With each report we store a one-way hash (HMAC) of the person's Telegram account id, never the id itself.",
 } as const;

@@ -8,19 +8,19 @@ export const conversationFa: ConversationMessages = {
 
   "command.start": "خوشامد، زبان و کشور پیش‌فرض",
   "command.help": "چطور بپرسید، و همهٔ دستورها",
-  "command.status": "آیا سرویسی فیلتر است؟ همراه با شواهد",
+  "command.status": "آیا سرویسی مسدود است؟ همراه با شواهد",
   "command.list": "همهٔ سرویس‌های یک کشور، به تفکیک دسته",
   "command.alternatives": "به جای یک سرویس چه چیزی کار می‌کند",
   "command.history": "نمودار ۳۰ روز گذشته و تاریخچهٔ تاریخ‌دار",
   "command.report": "گزارش اینکه سرویسی برای شما کار نمی‌کند",
-  "command.check": "بررسی فوری هر وبسایت از نقاط سنجش داخل کشور",
+  "command.check": "بررسی فوری هر وب‌سایت از نقاط سنجش داخل کشور",
   "command.subscribe": "پیام هنگام تغییر وضعیت",
   "command.unsubscribe": "لغو این پیام‌ها",
-  "command.subscriptions": "این گفت‌وگو چه چیزهایی را دنبال می‌کند",
+  "command.subscriptions": "اشتراک‌های این گفت‌وگو",
   "command.delivery": "هشدار فوری یا خلاصهٔ روزانه",
   "command.country": "کشور پیش‌فرض این گفت‌وگو",
   "command.lang": "زبان این گفت‌وگو",
-  "command.about": "حکم‌ها چگونه صادر می‌شوند، و منابع",
+  "command.about": "نتیجه‌ها چگونه به دست می‌آیند، و منابع",
   "command.subscribe_channel": "اشتراک برای کانالی که مدیرش هستید",
   "command.unsubscribe_channel": "لغو اشتراک کانالی که مدیرش هستید",
 
@@ -38,12 +38,13 @@ export const conversationFa: ConversationMessages = {
 
   "usage.service": "کدام سرویس؟ مثلاً: /{command} whatsapp ir",
   "usage.subscribe":
-    "این گفت‌وگو چه چیزی را دنبال کند؟ مثلاً: /{command} whatsapp ir، یا /{command} all ir برای همهٔ سرویس‌ها در ایران.",
+    "این گفت‌وگو مشترک چه چیزی شود؟ مثلاً: /{command} whatsapp ir، یا /{command} all ir برای همهٔ سرویس‌ها در ایران.",
 
   "button.subscribe": "🔔 اشتراک",
   "button.alternatives": "🔀 جایگزین‌ها",
   "button.details": "🔍 جزئیات",
   "button.history": "📜 تاریخچه",
+  "button.share": "📤 هم‌رسانی",
   "button.unsubscribe": "✖ {target}",
   "button.digest": "تغییر به خلاصهٔ روزانه",
   "button.immediate": "تغییر به هشدار فوری",
@@ -58,7 +59,7 @@ export const conversationFa: ConversationMessages = {
   "category.reference": "مرجع",
   "category.developer": "برنامه‌نویسان",
   "category.vpn": "وی‌پی‌ان‌ها",
-  "category.circumvention": "ابزارهای دور زدن فیلتر",
+  "category.circumvention": "ابزارهای دور زدن سانسور",
   "category.productivity": "کار و فایل",
   "category.music": "موسیقی",
 
@@ -80,7 +81,7 @@ export const conversationFa: ConversationMessages = {
   "mechanism.dns": "پاسخ DNS برای این نام جعلی است یا اصلاً نمی‌رسد",
   "mechanism.tcp": "اتصال‌های TCP قطع می‌شوند یا به نتیجه نمی‌رسند",
   "mechanism.tls": "دست‌دهی رمزنگاری‌شدهٔ TLS قطع می‌شود یا سرور جعلی پاسخ می‌دهد",
-  "mechanism.http": "در پاسخ HTTP صفحهٔ فیلتر یا صفحه‌ای نادرست برمی‌گردد",
+  "mechanism.http": "در پاسخ HTTP صفحهٔ مسدودسازی یا صفحه‌ای نادرست برمی‌گردد",
 
   "history.title": "{service} در {place}: تاریخچه",
   "history.measured": "تغییرهای سنجیده‌شده:",
@@ -96,17 +97,17 @@ export const conversationFa: ConversationMessages = {
   "report.recent.few": "در یک ساعت گذشته {count} نفر در {place} مشکل را گزارش کرده‌اند.",
   "report.recent.many": "در یک ساعت گذشته {count} نفر در {place} مشکل را گزارش کرده‌اند.",
   "report.recent.other": "در یک ساعت گذشته {count} نفر در {place} مشکل را گزارش کرده‌اند.",
-  "report.notVerdict": "گزارش‌های مردم کنار سنجش‌های ما نشان داده می‌شوند و هرگز به‌تنهایی حکم به شمار نمی‌آیند.",
+  "report.notVerdict": "گزارش‌های مردم کنار سنجش‌های ما نشان داده می‌شوند، اما به‌تنهایی مبنای نتیجه نیستند.",
 
   "target.service": "{service} در {place}",
   "target.all": "همهٔ سرویس‌ها در {place}",
   "subscribe.done": "🔔 مشترک شدید: هر وقت وضعیت {target} تغییر کند، این گفت‌وگو پیام می‌گیرد.",
-  "subscribe.already": "این گفت‌وگو از قبل {target} را دنبال می‌کند.",
-  "unsubscribe.done": "اشتراک لغو شد: این گفت‌وگو دیگر {target} را دنبال نمی‌کند.",
-  "unsubscribe.missing": "این گفت‌وگو {target} را دنبال نمی‌کند.",
-  "subscriptions.title": "این گفت‌وگو این‌ها را دنبال می‌کند:",
+  "subscribe.already": "این گفت‌وگو از قبل مشترک {target} است.",
+  "unsubscribe.done": "اشتراک لغو شد: این گفت‌وگو دیگر پیامی دربارهٔ {target} نمی‌گیرد.",
+  "unsubscribe.missing": "این گفت‌وگو مشترک {target} نیست.",
+  "subscriptions.title": "اشتراک‌های این گفت‌وگو:",
   "subscriptions.none":
-    "این گفت‌وگو هنوز چیزی را دنبال نمی‌کند. امتحان کنید: /subscribe whatsapp ir یا /subscribe all ir",
+    "این گفت‌وگو هنوز اشتراکی ندارد. امتحان کنید: /subscribe whatsapp ir یا /subscribe all ir",
   "subscriptions.delivery": "شیوهٔ ارسال: {mode}.",
   "delivery.immediate": "پیام فوری به محض تغییر وضعیت",
   "delivery.digest": "یک خلاصهٔ روزانه",
@@ -128,7 +129,7 @@ export const conversationFa: ConversationMessages = {
   "guard.otherChat": "پیام‌هایی که از طرف یک کانال فرستاده می‌شوند نمی‌توانند تنظیمات این گروه را تغییر دهند.",
 
   "group.greeting":
-    "👋 سلام {title}! همه در اینجا می‌توانند بپرسند که آیا سرویسی فیلتر است: /status whatsapp ir، یا با نام بردن از من سؤال کنند. مدیران می‌توانند زبان گروه (/lang) و کشور پیش‌فرض (/country IR) را تنظیم کنند و گروه را مشترک تغییرها کنند: /subscribe whatsapp ir، /subscribe all ir، و /delivery digest برای یک پیام در روز.",
+    "👋 سلام {title}! همه در اینجا می‌توانند بپرسند که آیا سرویسی مسدود است: /status whatsapp ir، یا با نام بردن از من سؤال کنند. مدیران می‌توانند زبان گروه (/lang) و کشور پیش‌فرض (/country IR) را تنظیم کنند و گروه را مشترک تغییرها کنند: /subscribe whatsapp ir، /subscribe all ir، و /delivery digest برای یک پیام در روز.",
 
   "channel.usage":
     "بفرستید: /{command} @کانال whatsapp ir (یا all ir). من باید مدیر کانال باشم و اجازهٔ ارسال پیام داشته باشم.",
@@ -138,10 +139,10 @@ export const conversationFa: ConversationMessages = {
   "channel.notAdmin": "فقط مدیران {channel} می‌توانند اشتراک‌های آن را تغییر دهند.",
   "channel.cannotPost":
     "اجازهٔ ارسال در {channel} را ندارم. مرا مدیری با اجازهٔ ارسال پیام کنید و دوباره امتحان کنید.",
-  "channel.subscribed": "🔔 {channel} از این پس {target} را دنبال می‌کند.",
-  "channel.already": "{channel} از قبل {target} را دنبال می‌کند.",
-  "channel.unsubscribed": "{channel} دیگر {target} را دنبال نمی‌کند.",
-  "channel.missing": "{channel} {target} را دنبال نمی‌کند.",
+  "channel.subscribed": "🔔 {channel} اکنون مشترک {target} است.",
+  "channel.already": "{channel} از قبل مشترک {target} است.",
+  "channel.unsubscribed": "اشتراک {channel} برای {target} لغو شد.",
+  "channel.missing": "{channel} مشترک {target} نیست.",
 
   "inline.help": "نام سرویس و کشور را بنویسید، مثلاً «واتس‌اپ ایران»",
 
@@ -150,18 +151,17 @@ export const conversationFa: ConversationMessages = {
   "error.unavailable":
     "موقتاً در دسترس نیستم: به پایگاه داده‌ام دسترسی ندارم، پس الان نمی‌توانم پاسخ بدهم یا چیزی را تغییر دهم. لطفاً چند دقیقهٔ دیگر دوباره امتحان کنید.",
   "button.expired": "این دکمه دیگر کار نمی‌کند. لطفاً دوباره بپرسید.",
-  "console.telegramOnly": "این دستور در تلگرام کار می‌کند.",
 
   "about.title": "isblocked از کجا می‌داند",
   "about.probes":
-    "نقاط سنجش داخل کشور DNS، TCP، TLS و HTTP را می‌سنجند؛ هر جا شبکهٔ مرجع بدون سانسور در کار باشد، همان آزمون‌ها از آن هم اجرا می‌شوند. «مسدود» یعنی در داخل از کار می‌افتد و در شبکهٔ مرجع کار می‌کند؛ اگر در هر دو از کار بیفتد، سرویس همه‌جا قطع است: قطعی است، نه سانسور. هر پاسخ می‌گوید بر کدام شاهد تکیه دارد.",
+    "نقاط سنجش داخل کشور DNS، TCP، TLS و HTTP را می‌سنجند؛ هر جا شبکهٔ مرجع بدون سانسور در کار باشد، همان سنجش‌ها از آن هم انجام می‌شوند. «مسدود» یعنی در داخل از کار می‌افتد و در شبکهٔ مرجع کار می‌کند؛ اگر در هر دو از کار بیفتد، سرویس همه‌جا قطع است: قطعی است، نه سانسور. هر پاسخ می‌گوید بر کدام شاهد تکیه دارد.",
   "about.evidence":
-    "بدون نقطهٔ کنترل، فقط شواهد مستقیم به حساب می‌آیند: پاسخ جعلی DNS، صفحهٔ فیلتر شناخته‌شده، گواهی برای نامی دیگر. در غیر این صورت پاسخ «نامشخص» است و هرگز حدس نمی‌زنیم.",
+    "بدون شبکهٔ مرجع، فقط شواهد مستقیم به حساب می‌آیند: پاسخ جعلی DNS، صفحهٔ مسدودسازی شناخته‌شده، گواهی برای نامی دیگر. در غیر این صورت پاسخ «نامشخص» است و هرگز حدس نمی‌زنیم.",
   "about.confirm":
     "وضعیت تازه فقط پس از دو بررسی پیاپیِ همسو نمایش داده یا اعلام می‌شود، تا یک اختلال گذرا هشدار بی‌جا ندهد.",
-  "about.features": "هر قابلیت جداگانه سنجیده می‌شود: ممکن است پیام متنی کار کند و عکس و تماس فیلتر باشند.",
+  "about.features": "هر قابلیت جداگانه سنجیده می‌شود: ممکن است پیام متنی کار کند و عکس و تماس مسدود باشند.",
   "about.sources":
-    "منابع: آزمون‌های خود ما، سنجش‌های عمومی OONI و پایگاه دانشی از رویدادهای تاریخ‌دار که هر کدام به گزارش مربوطش پیوند دارد (خبرگزاری‌ها، Citizen Lab، Freedom House).",
+    "منابع: سنجش‌های خود ما، سنجش‌های عمومی OONI و پایگاه دانشی از رویدادهای تاریخ‌دار که هر کدام به گزارش مربوطش پیوند دارد (خبرگزاری‌ها، Citizen Lab، Freedom House).",
   "about.reports":
-    "گزارش‌های مردم (/report) کنار سنجش‌ها نشان داده می‌شوند و هرگز به‌تنهایی حکم نیستند؛ این گزارش‌ها با یک کلید یک‌طرفه ذخیره می‌شوند، نه با حساب کاربری شما.",
+    "گزارش‌های مردم (/report) کنار سنجش‌ها نشان داده می‌شوند، اما به‌تنهایی مبنای نتیجه نیستند. همراه هر گزارش فقط هش یک‌طرفهٔ (HMAC) شناسهٔ حساب تلگرام گزارش‌دهنده ذخیره می‌شود، نه خودِ شناسه.",
 };

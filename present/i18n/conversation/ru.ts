@@ -13,10 +13,10 @@ export const conversationRu: ConversationMessages = {
   "command.alternatives": "Чем заменить сервис",
   "command.history": "График за 30 дней и история с датами",
   "command.report": "Сообщить, что сервис у вас не работает",
-  "command.check": "Проверить любой сайт прямо сейчас из точек в стране",
+  "command.check": "Проверить любой сайт прямо сейчас с точек измерения в стране",
   "command.subscribe": "Сообщать, когда статус меняется",
   "command.unsubscribe": "Больше не сообщать",
-  "command.subscriptions": "За чем следит этот чат",
+  "command.subscriptions": "Подписки этого чата",
   "command.delivery": "Оповещения сразу или сводкой раз в день",
   "command.country": "Страна по умолчанию для этого чата",
   "command.lang": "Язык этого чата",
@@ -38,12 +38,13 @@ export const conversationRu: ConversationMessages = {
 
   "usage.service": "Какой сервис? Например: /{command} whatsapp cn",
   "usage.subscribe":
-    "За чем следить этому чату? Например: /{command} whatsapp cn или /{command} all ir — за всеми сервисами в Иране.",
+    "На что подписать этот чат? Например: /{command} whatsapp cn или /{command} all ir — на все сервисы в Иране.",
 
   "button.subscribe": "🔔 Подписаться",
   "button.alternatives": "🔀 Альтернативы",
   "button.details": "🔍 Подробности",
   "button.history": "📜 История",
+  "button.share": "📤 Поделиться",
   "button.unsubscribe": "✖ {target}",
   "button.digest": "Перейти на сводку раз в день",
   "button.immediate": "Перейти на оповещения сразу",
@@ -66,8 +67,8 @@ export const conversationRu: ConversationMessages = {
   "list.line": "{category}: {services}",
   "list.lastKnown": "* последние известные данные из истории, а не наши измерения",
 
-  "alternatives.title": "Чем заменить {service} ({place})",
-  "alternatives.none": "Для {service} альтернативы пока не указаны.",
+  "alternatives.title": "{service} ({place}): чем заменить",
+  "alternatives.none": "{service}: альтернативы пока не указаны.",
 
   "details.title": "{service} ({place}): подробности",
   "details.status": "Статус: {status} · уверенность {confidence}%",
@@ -101,12 +102,12 @@ export const conversationRu: ConversationMessages = {
   "target.service": "{service} ({place})",
   "target.all": "все сервисы ({place})",
   "subscribe.done": "🔔 Подписка оформлена: чат получит сообщение, когда изменится статус: {target}.",
-  "subscribe.already": "Этот чат уже следит за: {target}.",
-  "unsubscribe.done": "Подписка отменена: чат больше не следит за: {target}.",
-  "unsubscribe.missing": "Этот чат не следит за: {target}.",
-  "subscriptions.title": "Этот чат следит за:",
+  "subscribe.already": "Этот чат уже подписан: {target}.",
+  "unsubscribe.done": "Подписка отменена: {target}.",
+  "unsubscribe.missing": "У этого чата нет такой подписки: {target}.",
+  "subscriptions.title": "Подписки этого чата:",
   "subscriptions.none":
-    "Этот чат пока ни за чем не следит. Попробуйте /subscribe whatsapp cn или /subscribe all ir.",
+    "У этого чата пока нет подписок. Попробуйте /subscribe whatsapp cn или /subscribe all ir.",
   "subscriptions.delivery": "Доставка: {mode}.",
   "delivery.immediate": "сообщение сразу, как только статус изменится",
   "delivery.digest": "одна сводка в день",
@@ -139,10 +140,10 @@ export const conversationRu: ConversationMessages = {
   "channel.notAdmin": "Менять подписки {channel} может только администратор канала.",
   "channel.cannotPost":
     "Мне нельзя публиковать в {channel}. Сделайте меня администратором с правом публиковать сообщения и попробуйте снова.",
-  "channel.subscribed": "🔔 {channel} теперь следит за: {target}.",
-  "channel.already": "{channel} уже следит за: {target}.",
-  "channel.unsubscribed": "{channel} больше не следит за: {target}.",
-  "channel.missing": "{channel} не следит за: {target}.",
+  "channel.subscribed": "🔔 {channel}: подписка оформлена — {target}.",
+  "channel.already": "{channel}: подписка уже есть — {target}.",
+  "channel.unsubscribed": "{channel}: подписка отменена — {target}.",
+  "channel.missing": "{channel}: такой подписки нет — {target}.",
 
   "inline.help": "Напишите сервис и страну, например «whatsapp иран»",
 
@@ -151,19 +152,18 @@ export const conversationRu: ConversationMessages = {
   "error.unavailable":
     "Временно недоступен: нет связи с базой данных, поэтому сейчас я не могу ответить или что-то изменить. Попробуйте через несколько минут.",
   "button.expired": "Эта кнопка больше не работает. Спросите снова.",
-  "console.telegramOnly": "Эта команда работает в Telegram.",
 
   "about.title": "Откуда isblocked это знает",
   "about.probes":
-    "Точки измерения внутри страны проверяют DNS, TCP, TLS и HTTP; если участвует контрольная сеть без цензуры, те же тесты идут и из неё. «Заблокирован» — не работает внутри и работает в контрольной сети; если не работает и там и там, сервис недоступен везде: это сбой, а не цензура. Каждый ответ говорит, на каких доказательствах он основан.",
+    "Точки измерения внутри страны проверяют DNS, TCP, TLS и HTTP; если участвует контрольная сеть без цензуры, те же измерения идут и из неё. «Блокировка» — не работает внутри и работает в контрольной сети; если не работает и там и там, это сбой, а не цензура. Каждый ответ говорит, на каких доказательствах он основан.",
   "about.evidence":
-    "Без контрольной проверки учитываются только прямые улики: поддельный ответ DNS, известная страница блокировки, сертификат на чужое имя. Иначе ответ — «неизвестно», никаких догадок.",
+    "Без контрольной сети учитываются только прямые улики: поддельный ответ DNS, известная страница блокировки, сертификат на чужое имя. Иначе ответ — «неизвестно», никаких догадок.",
   "about.confirm":
     "Новый статус показывается и рассылается только после двух совпавших проверок подряд, поэтому случайный сбой не поднимает тревогу.",
   "about.features":
     "Каждая функция оценивается отдельно: текст может работать, а фото и звонки — быть заблокированы.",
   "about.sources":
-    "Источники: наши собственные проверки, открытые измерения OONI и база знаний датированных событий, каждое со ссылкой на публикацию (новости, Citizen Lab, Freedom House).",
+    "Источники: наши собственные измерения, открытые измерения OONI и база знаний датированных событий, каждое со ссылкой на публикацию (новости, Citizen Lab, Freedom House).",
   "about.reports":
-    "Сообщения людей (/report) показываются рядом с измерениями, но сами по себе вердиктом не являются; они хранятся под односторонним ключом, а не под вашим аккаунтом.",
+    "Сообщения людей (/report) показываются рядом с измерениями, но сами по себе вердиктом не являются. С каждым сообщением хранится только односторонний хеш (HMAC) идентификатора аккаунта Telegram, а не сам идентификатор.",
 };

@@ -11,10 +11,10 @@ export const conversationZhHans: ConversationMessages = {
   "command.alternatives": "有哪些可以替代的服务",
   "command.history": "最近30天的图表和有日期的历史",
   "command.report": "告诉我们某个服务你用不了",
-  "command.check": "立即从该国的探测点检测任意网站",
+  "command.check": "立即从该国的探测点检查任意网站",
   "command.subscribe": "状态变化时给你发消息",
   "command.unsubscribe": "不再发送这类消息",
-  "command.subscriptions": "这个聊天关注了什么",
+  "command.subscriptions": "这个聊天订阅了什么",
   "command.delivery": "立即提醒还是每日摘要",
   "command.country": "这个聊天的默认国家",
   "command.lang": "这个聊天的语言",
@@ -36,12 +36,13 @@ export const conversationZhHans: ConversationMessages = {
 
   "usage.service": "哪个服务？例如：/{command} whatsapp cn",
   "usage.subscribe":
-    "这个聊天要关注什么？例如：/{command} whatsapp cn，或者 /{command} all ir 关注伊朗的所有服务。",
+    "这个聊天要订阅什么？例如：/{command} whatsapp cn，或者用 /{command} all ir 订阅伊朗的所有服务。",
 
   "button.subscribe": "🔔 订阅",
   "button.alternatives": "🔀 替代选择",
   "button.details": "🔍 详情",
   "button.history": "📜 历史",
+  "button.share": "📤 分享",
   "button.unsubscribe": "✖ {target}",
   "button.digest": "改为每日摘要",
   "button.immediate": "改为立即提醒",
@@ -68,7 +69,7 @@ export const conversationZhHans: ConversationMessages = {
   "alternatives.none": "目前还没有为{service}列出替代选择。",
 
   "details.title": "{service}在{place}：详情",
-  "details.status": "状态：{status} · 置信度 {confidence}%",
+  "details.status": "状态：{status} · 可信度 {confidence}%",
   "details.byFeature": "按功能：",
   "details.byRegion": "按地区：",
   "details.howItFails": "失败方式：",
@@ -97,11 +98,11 @@ export const conversationZhHans: ConversationMessages = {
   "target.service": "{service}在{place}",
   "target.all": "{place}的所有服务",
   "subscribe.done": "🔔 已订阅：{target}的状态变化时，这个聊天会收到消息。",
-  "subscribe.already": "这个聊天已经关注了{target}。",
-  "unsubscribe.done": "已取消订阅：这个聊天不再关注{target}。",
-  "unsubscribe.missing": "这个聊天没有关注{target}。",
-  "subscriptions.title": "这个聊天关注了：",
-  "subscriptions.none": "这个聊天还没有关注任何内容。试试 /subscribe whatsapp cn 或 /subscribe all ir。",
+  "subscribe.already": "这个聊天已经订阅了{target}。",
+  "unsubscribe.done": "已取消订阅：这个聊天不再收到{target}的消息。",
+  "unsubscribe.missing": "这个聊天没有订阅{target}。",
+  "subscriptions.title": "这个聊天订阅了：",
+  "subscriptions.none": "这个聊天还没有任何订阅。试试 /subscribe whatsapp cn 或 /subscribe all ir。",
   "subscriptions.delivery": "提醒方式：{mode}。",
   "delivery.immediate": "状态一变化就立即发送消息",
   "delivery.digest": "每天一条摘要",
@@ -126,12 +127,12 @@ export const conversationZhHans: ConversationMessages = {
   "channel.privateOnly": "请在与我的私聊中发送这个命令。",
   "channel.notFound": "我看不到{channel}。请把我添加为该频道的管理员并授予发布消息的权限，然后再试一次。",
   "channel.notChannel": "{channel}不是频道。",
-  "channel.notAdmin": "只有{channel}的管理员才能更改它的关注内容。",
+  "channel.notAdmin": "只有{channel}的管理员才能更改它的订阅。",
   "channel.cannotPost": "我无权在{channel}发布消息。请把我设为有权发布消息的管理员，然后再试一次。",
-  "channel.subscribed": "🔔 {channel}现在关注{target}。",
-  "channel.already": "{channel}已经关注了{target}。",
-  "channel.unsubscribed": "{channel}不再关注{target}。",
-  "channel.missing": "{channel}没有关注{target}。",
+  "channel.subscribed": "🔔 {channel}现已订阅{target}。",
+  "channel.already": "{channel}已经订阅了{target}。",
+  "channel.unsubscribed": "{channel}已取消订阅{target}。",
+  "channel.missing": "{channel}没有订阅{target}。",
 
   "inline.help": "输入服务和国家，例如“whatsapp 伊朗”",
 
@@ -139,7 +140,6 @@ export const conversationZhHans: ConversationMessages = {
   "error.generic": "抱歉，回答时出了点问题。请稍后再试。",
   "error.unavailable": "暂时无法使用：我连不上数据库，现在无法回答或更改任何设置。请过几分钟再试。",
   "button.expired": "这个按钮已失效。请重新提问。",
-  "console.telegramOnly": "这个命令只能在 Telegram 中使用。",
 
   "about.title": "isblocked 是如何知道的",
   "about.probes":
@@ -151,5 +151,5 @@ export const conversationZhHans: ConversationMessages = {
   "about.sources":
     "来源：我们自己的探测、公开的 OONI 测量数据，以及一个带日期的事件知识库，每个事件都附有报道链接（新闻、公民实验室、自由之家）。",
   "about.reports":
-    "用户报告（/report）会与测量结果一起显示，但绝不单独作为结论；报告以单向密钥保存，而不是你的账号。",
+    "用户报告（/report）会与测量结果一起显示，但绝不单独作为结论。每条报告只保存报告者 Telegram 账号 ID 的单向哈希值（HMAC），从不保存 ID 本身。",
 };

@@ -10,12 +10,11 @@ export const regionsEn = {
   "regions.status.unknown": "unknown",
   "regions.line": "By region: {groups}.",
   "regions.group": "{status} in {regions}",
-  "regions.groupSeparator": ", ",
   // Before the last place of a list: "Beijing, Shenzhen and Shanghai".
   "regions.and": " and ",
-  "regions.disagree": "Our vantage points disagree: {counts}.",
+  "regions.disagree": "Our vantages disagree: {counts}.",
   "regions.count": "{status} at {count}",
-  "details.byVantage": "By vantage point (they disagree):",
+  "details.byVantage": "By vantage (they disagree):",
   "details.vantage": "{vantage} ({region}): {status}",
   "details.vantageNoRegion": "{vantage}: {status}",
 } as const;

@@ -2,14 +2,13 @@ import type { RegionsMessages } from "./index.js";
 
 // Region names stay in the nominative ("Пекин"), so the status comes first and the places after a colon.
 export const regionsRu: RegionsMessages = {
-  "regions.status.accessible": "доступен",
-  "regions.status.partial": "частично заблокирован",
-  "regions.status.blocked": "заблокирован",
-  "regions.status.outage": "не работает",
+  "regions.status.accessible": "доступ есть",
+  "regions.status.partial": "частичная блокировка",
+  "regions.status.blocked": "блокировка",
+  "regions.status.outage": "сбой",
   "regions.status.unknown": "неизвестно",
   "regions.line": "По регионам: {groups}.",
   "regions.group": "{status} — {regions}",
-  "regions.groupSeparator": "; ",
   "regions.and": " и ",
   "regions.disagree": "Наши точки измерения расходятся: {counts}.",
   "regions.count": "{status} — {count}",

@@ -24,7 +24,7 @@ export const sourcesEn = {
   "sources.says": "{source}: {status}",
   "networks.title": "By network: {list}.",
   "networks.blocked": "blocked on {names}",
-  "networks.partial": "partly blocked on {names}",
+  "networks.partial": "partially blocked on {names}",
   "networks.outage": "down on {names}",
   "networks.accessible": "works on {names}",
   "sources.networks": " ({names})",

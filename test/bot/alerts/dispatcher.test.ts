@@ -107,7 +107,7 @@ describe.each(BACKENDS)("alert dispatcher: $kind store", (backend) => {
           "🟠 <b>SafeChat in China is now partially blocked</b> (since 21 November 2026 08:10 UTC)",
         ]);
         expect(got("3")).toEqual([
-          "⛔ <b>ЧатАпп (Китай): теперь заблокирован</b> (с 21 ноября 2026 г. 08:00 UTC)",
+          "⛔ <b>ЧатАпп (Китай): теперь блокировка</b> (с 21 ноября 2026 г. 08:00 UTC)",
         ]);
         expect(got("4")).toHaveLength(2);
         expect(server.sends.every((s) => s.payload.parse_mode === "HTML")).toBe(true);
@@ -193,7 +193,7 @@ describe.each(BACKENDS)("alert dispatcher: $kind store", (backend) => {
           ["-1000000000200", 200],
         ]);
         expect(server.sends[1]?.text.split("\n")[0]).toBe(
-          "⛔ <b>ЧатАпп (Китай): теперь заблокирован</b> (с 21 ноября 2026 г. 08:00 UTC)",
+          "⛔ <b>ЧатАпп (Китай): теперь блокировка</b> (с 21 ноября 2026 г. 08:00 UTC)",
         );
         expect(await store.subscribers(CHATAPP_CN)).toEqual(["-1000000000200"]);
         expect(await store.subscribers(SAFECHAT_CN)).toEqual(["-1000000000200"]);

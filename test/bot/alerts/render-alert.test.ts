@@ -41,7 +41,7 @@ describe("renderAlert", () => {
         "Blocked: photos, video and voice notes (TLS).",
         "Working: text messages.",
         "Instead: SafeChat (accessible, end-to-end encrypted); OpenChat &lt;beta&gt; (blocked, last known, not end-to-end encrypted).",
-        "Ways around the block: Tunnel (unknown).",
+        "Ways around the block: Tunnel (unknown, the app alone, no server of your own).",
         "Details: /status chatapp cn",
       ],
     ],
@@ -53,7 +53,7 @@ describe("renderAlert", () => {
         "被封锁：图片、视频和语音消息（TLS）。",
         "正常：文字消息。",
         "替代选择：SafeChat（可访问，端到端加密）；开聊（被封锁，最后已知状态，无端到端加密）。",
-        "绕过封锁的方法：隧道（未知）。",
+        "翻墙方法：隧道（未知，只需应用，无需自备服务器）。",
         "详情：/status chatapp cn",
       ],
     ],
@@ -65,32 +65,32 @@ describe("renderAlert", () => {
         "遭封鎖：照片、影片和語音訊息（TLS）。",
         "正常：文字訊息。",
         "替代選擇：SafeChat（可連線，端對端加密）；開聊（遭封鎖，最後已知狀態，無端對端加密）。",
-        "繞過封鎖的方法：隧道（未知）。",
+        "翻牆方法：隧道（未知，只需 App，無需自備伺服器）。",
         "詳情：/status chatapp cn",
       ],
     ],
     [
       "ru",
       [
-        "🟠 <b>ЧатАпп (Китай): теперь частично заблокирован</b> (с 21 ноября 2026 г. 08:00 UTC)",
-        "Раньше: доступен.",
-        "Заблокировано: фото, видео и голосовые сообщения (TLS).",
+        "🟠 <b>ЧатАпп (Китай): теперь частичная блокировка</b> (с 21 ноября 2026 г. 08:00 UTC)",
+        "Раньше: доступ есть.",
+        "Блокировка: фото, видео и голосовые сообщения (TLS).",
         "Работает: текстовые сообщения.",
-        "Альтернативы: SafeChat (доступен, сквозное шифрование); ОпенЧат (заблокирован, по последним данным, без сквозного шифрования).",
-        "Как обойти блокировку: Туннель (неизвестно).",
+        "Альтернативы: SafeChat (доступ есть, сквозное шифрование); ОпенЧат (блокировка, по последним данным, без сквозного шифрования).",
+        "Как обойти блокировку: Туннель (неизвестно, только приложение, свой сервер не нужен).",
         "Подробнее: /status chatapp cn",
       ],
     ],
     [
       "fa",
       [
-        "🟠 <b>وضعیت چت‌اپ در چین اکنون: تا حدی فیلتر شده</b> (از 21 نوامبر 2026 08:00 UTC)",
+        "🟠 <b>وضعیت چت‌اپ در چین اکنون: تا حدی مسدود</b> (از ۲۱ نوامبر ۲۰۲۶ ۰۸:۰۰ UTC)",
         "پیش‌تر: در دسترس.",
-        "فیلتر شده: عکس، ویدیو و پیام صوتی (TLS).",
+        "مسدود: عکس، ویدیو و پیام صوتی (TLS).",
         "کار می‌کند: پیام‌های متنی.",
         // The Latin name keeps its direction inside the Persian line: first-strong isolates around it.
-        "جایگزین‌ها: \u2068SafeChat\u2069 (در دسترس، با رمزنگاری سرتاسری)؛ اپن‌چت (فیلتر شده، آخرین وضعیت شناخته‌شده، بدون رمزنگاری سرتاسری).",
-        "راه‌های دور زدن فیلتر: تونل (نامشخص).",
+        "جایگزین‌ها: \u2068SafeChat\u2069 (در دسترس، با رمزنگاری سرتاسری)؛ اپن‌چت (مسدود، آخرین وضعیت شناخته‌شده، بدون رمزنگاری سرتاسری).",
+        "راه‌های دور زدن سانسور: تونل (نامشخص، فقط اپ، بدون نیاز به سرور شخصی).",
         "جزئیات: /status chatapp cn",
       ],
     ],
@@ -140,6 +140,7 @@ describe("renderAlert", () => {
   });
 
   it("has no 'before' for the first status ever confirmed, and names at most three alternatives", () => {
+    // Encryption is the knowledge base's (OpenChat has none), and said only of messaging: not of Tunnel.
     const first: StatusChange = { ...partial, from: null, to: "blocked", features: [] };
     const many = ["safechat", "openchat", "tunnel", "chatapp"].map((service) => ({
       service,
@@ -151,7 +152,7 @@ describe("renderAlert", () => {
     expect(renderAlert(kb, { change: first, alternatives: many, circumvention: [] }, "en")).toBe(
       [
         "⛔ <b>ChatApp in China is now blocked</b> (since 21 November 2026 08:00 UTC)",
-        "Instead: SafeChat (accessible, end-to-end encrypted); OpenChat &lt;beta&gt; (accessible, end-to-end encrypted); Tunnel (accessible, end-to-end encrypted).",
+        "Instead: SafeChat (accessible, end-to-end encrypted); OpenChat &lt;beta&gt; (accessible, not end-to-end encrypted); Tunnel (accessible, the app alone, no server of your own).",
         "Details: /status chatapp cn",
       ].join("\n"),
     );
@@ -167,7 +168,7 @@ describe("renderAlert", () => {
     const text = renderAlert(kb, { change: latin, alternatives: [], circumvention: [] }, "fa");
     expect(text).toBe(
       [
-        "🟠 <b>وضعیت \u2068SafeChat\u2069 در چین اکنون: تا حدی فیلتر شده</b> (از 21 نوامبر 2026 08:00 UTC)",
+        "🟠 <b>وضعیت \u2068SafeChat\u2069 در چین اکنون: تا حدی مسدود</b> (از ۲۱ نوامبر ۲۰۲۶ ۰۸:۰۰ UTC)",
         "جزئیات: /status safechat cn",
       ].join("\n"),
     );
@@ -244,8 +245,8 @@ describe("renderDigest", () => {
       "ru",
       [
         "🗓 <b>Ежедневная сводка: изменения статусов</b>",
-        "🟠 ЧатАпп (Китай): доступен → частично заблокирован (21 ноября 2026 г. 08:00 UTC)",
-        "⛔ ЧатАпп (Китай): заблокирован (21 ноября 2026 г. 09:00 UTC)",
+        "🟠 ЧатАпп (Китай): доступ есть → частичная блокировка (21 ноября 2026 г. 08:00 UTC)",
+        "⛔ ЧатАпп (Китай): блокировка (21 ноября 2026 г. 09:00 UTC)",
         "Подробнее: /status и название сервиса, например /status chatapp cn. Ваши подписки: /subscriptions",
       ],
     ],
@@ -254,8 +255,8 @@ describe("renderDigest", () => {
       [
         "🗓 <b>خلاصهٔ روزانه: تغییرات وضعیت</b>",
         // Read right to left: from "accessible" to "partially blocked".
-        "🟠 چت‌اپ در چین: در دسترس ← تا حدی فیلتر شده (21 نوامبر 2026 08:00 UTC)",
-        "⛔ چت‌اپ در چین: فیلتر شده (21 نوامبر 2026 09:00 UTC)",
+        "🟠 چت‌اپ در چین: در دسترس ← تا حدی مسدود (۲۱ نوامبر ۲۰۲۶ ۰۸:۰۰ UTC)",
+        "⛔ چت‌اپ در چین: مسدود (۲۱ نوامبر ۲۰۲۶ ۰۹:۰۰ UTC)",
         "برای جزئیات /status و نام سرویس را بفرستید، مثلاً /status chatapp cn. اشتراک‌های شما: /subscriptions",
       ],
     ],
