@@ -96,13 +96,13 @@ export async function reply(message: string, lang: Lang, ctx: AnswerContext): Pr
   const check = checkArgs(message, undefined);
   if (check !== undefined) return checkReply(check, lang, ctx, CONSOLE_PERSON);
   const command = parseCommand(message, undefined);
-  switch (command?.name) {
-    case undefined: {
-      const answered = await questionReply(message, lang, ctx);
-      return answered.check && ctx.onDemand
-        ? `${answered.html}\n${checkHint(answered.check, lang)}`
-        : answered.html;
-    }
+  if (command === undefined) {
+    const answered = await questionReply(message, lang, ctx);
+    return answered.check && ctx.onDemand
+      ? `${answered.html}\n${checkHint(answered.check, lang)}`
+      : answered.html;
+  }
+  switch (command.name) {
     case "start":
       return welcome(lang, ctx);
     case "help":
@@ -116,7 +116,7 @@ export async function reply(message: string, lang: Lang, ctx: AnswerContext): Pr
     case "alternatives":
       return (await alternativesReply(command.args, lang, ctx)).html;
     default:
-      // Subscriptions, settings and reports belong to a Telegram chat or person.
-      return escapeHtml(t(lang, "console.telegramOnly"));
+      // Subscriptions, delivery and reports belong to a Telegram chat or person.
+      return escapeHtml(t(lang, "console.needsTelegram", { command: `/${command.name}` }));
   }
 }

@@ -57,16 +57,24 @@ const button = (text: string, callback: Callback): InlineKeyboardButton => ({
   callback_data: encodeCallback(callback),
 });
 
-/** Under an answer about one service: Subscribe, Alternatives / Details, History. */
+/**
+ * Under an answer about one service: Subscribe, Alternatives / Details, History / Share. Share opens
+ * Telegram's chat picker with the bot's inline mode asking the same question there, so the answer can go
+ * into the group where the rumour started, as the bot's own message rather than a copy.
+ */
 export function answerKeyboard(target: Target, lang: Lang): InlineKeyboardMarkup {
   const on = (action: TargetAction) => ({ kind: "target", action, target }) as const;
   return {
     inline_keyboard: [
       [button(t(lang, "button.subscribe"), on("sub")), button(t(lang, "button.alternatives"), on("alt"))],
       [button(t(lang, "button.details"), on("det")), button(t(lang, "button.history"), on("his"))],
+      [{ text: t(lang, "button.share"), switch_inline_query: shareQuery(target) }],
     ],
   };
 }
+
+/** The inline query a shared answer asks: service id and country code, which every language parses. */
+export const shareQuery = (target: Target): string => `${target.service} ${target.country}`;
 
 /** Each language named in itself, so anyone finds their own whatever the chat's language is now. */
 export const LANGUAGE_NAMES: Record<Lang, string> = {

@@ -1,3 +1,5 @@
+import { mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { type Config, ConfigError, loadConfig, secretsOf } from "../core/config.js";
 import { createLogger, type Logger } from "../core/log.js";
 import { createMetrics, type IsblockedMetrics } from "../core/metrics.js";
@@ -27,11 +29,27 @@ export interface App {
   measure: MeasureEndpoint;
 }
 
-export async function openApp(env: NodeJS.ProcessEnv = process.env): Promise<App> {
+export interface OpenAppOptions {
+  /**
+   * A file for the logs instead of stderr, decided once the config is read (`start` in console mode, where
+   * stderr is the chat's terminal); undefined: stderr.
+   */
+  logFile?: (config: Config) => string | undefined;
+}
+
+export async function openApp(
+  env: NodeJS.ProcessEnv = process.env,
+  options: OpenAppOptions = {},
+): Promise<App> {
   const config = loadConfig(env);
   // The agents' keys are secrets from the first log line on: the registry loads before the logger.
   const agents = config.agentsFile ? loadAgentsFile(config.agentsFile, env) : undefined;
-  const log = createLogger({ level: config.logLevel, secrets: secretsOf(config, agents?.secrets()) });
+  const logFile = options.logFile?.(config);
+  const log = createLogger({
+    level: config.logLevel,
+    secrets: secretsOf(config, agents?.secrets()),
+    ...(logFile ? { write: appendLines(logFile) } : {}),
+  });
   // The build's parsed snapshot of kb/ where it matches the YAML: validated all the same, parsed faster.
   const kb = loadKnowledgeBase(undefined, { snapshot: true });
   if (!kb.country(config.defaultCountry)) {
@@ -67,4 +85,26 @@ export async function openApp(env: NodeJS.ProcessEnv = process.env): Promise<App
   });
   const ooni = createOoniSource({ baseUrl: config.ooniApiUrl, ttlMs: config.ooniCacheMs, store, log, kb });
   return { config, log, kb, store, metrics: createMetrics(), ooni, agents, measure: measurerOn(realNetwork) };
+}
+
+/**
+ * Writes each log line to the end of `path` (its folder created), synchronously: a line logged just before
+ * a crash is in the file. A file that cannot be opened is a configuration error, named.
+ */
+function appendLines(path: string): (line: string) => void {
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, "a", 0o640);
+  } catch (error) {
+    throw new ConfigError(
+      [{ variable: "log file", message: `cannot write ${path}: ${(error as Error).message}` }],
+      {
+        cause: error,
+      },
+    );
+  }
+  return (line) => {
+    writeSync(fd, `${line}\n`);
+  };
 }

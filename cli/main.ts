@@ -2,50 +2,22 @@ import { parseArgs } from "node:util";
 import { describeProblem, IsblockedError } from "../core/errors.js";
 import { redact } from "../core/log.js";
 import { type Io, UsageError } from "./io.js";
+import { COMMANDS, commandUsage, didYouMean, isCommand, USAGE, usageHint } from "./usage.js";
 
-export const USAGE = `isblocked: is a service blocked in a country? Answers with evidence.
-
-Usage:
-  isblocked start                      probe and OONI cycles, status engine and the bot: Telegram when
-                                       BOT_TOKEN is set, otherwise a console chat on this terminal
-  isblocked ask "<question>" [--country CC] [--lang en|zh|zh-Hant|ru|fa] [--json]
-                                       the bot's answer from the current store and knowledge base;
-                                       --country is used when the question names no country
-  isblocked probe [--service id,...] [--country CC] [--vantages FILE] [--concurrency N] [--json] [--dry-run]
-                                       one probe cycle now, from the vantages in FILE (default: this
-                                       host, a vantage only of HOST_COUNTRY); --dry-run leaves the
-                                       store untouched
-  isblocked analyze FILE... [--json]   verdicts for measurement files: ours, or OONI's web_connectivity,
-                                       whatsapp, telegram, signal and facebook_messenger
-  isblocked kb check [--dir DIR] [--json]
-                                       validate the knowledge base (default: the kb/ shipped here)
-  isblocked backup FILE [--json]       a consistent copy of the store (STORE_URL) into FILE, also while
-                                       the bot runs: SQLite as a database file, Redis as JSON
-  isblocked restore FILE [--force] [--json]
-                                       the backup FILE into the store; refuses a store that holds data
-                                       unless --force (then replaces it); stop the bot first
-  isblocked agent --ingest URL [--once] [--service id,...] [--concurrency N]
-                                       run as a remote vantage: probe cycles on PROBE_SCHEDULE, each
-                                       batch kept in AGENT_OUTBOX and pushed, signed, to the bot's URL
-                                       (AGENT_ID, AGENT_KEY, VANTAGES_FILE; see ingest/README.md)
-  isblocked help                       this text
-
-Environment: BOT_TOKEN, TELEGRAM_API_ROOT, WEBHOOK_URL, WEBHOOK_SECRET, STORE_URL, DEFAULT_COUNTRY,
-HOST_COUNTRY, PROBE_SCHEDULE, WEB_PORT, LOG_LEVEL, AGENTS_FILE, OONI_API_URL, OONI_SCHEDULE,
-OONI_COUNTRIES (see README.md).
-`;
+export { USAGE } from "./usage.js";
 
 const defaultIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
 
-/** What follows a usage error: where the whole usage is. */
-const USAGE_HINT = "See: isblocked help";
-
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (isCommand(command) && command !== "help" && rest.some((a) => a === "--help" || a === "-h")) {
+      io.out(commandUsage(command));
+      return 0;
+    }
     // Each command's modules are loaded when it runs, so a command pays only for what it uses (backups,
     // for one, pull in the Redis client, which `start` on SQLite never needs).
     switch (command) {
@@ -77,18 +49,33 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           dir: values.dir,
         });
       }
+      case "help": {
+        const topic = rest[0];
+        if (topic === undefined) {
+          io.out(USAGE);
+          return 0;
+        }
+        if (!isCommand(topic)) {
+          throw new UsageError(`no command ${topic}${didYouMean(topic, Object.keys(COMMANDS))}`);
+        }
+        io.out(commandUsage(topic));
+        return 0;
+      }
       case undefined:
-      case "help":
       case "--help":
       case "-h":
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command: ${command}`);
+        throw new UsageError(`unknown command: ${command}${didYouMean(command, Object.keys(COMMANDS))}`);
     }
   } catch (error) {
     // Secrets are redacted on this path too: a token-shaped string never reaches the terminal.
-    return reportFailure(error, { out: io.out, err: (text) => io.err(redact(text, secretsFromEnv())) });
+    return reportFailure(
+      error,
+      { out: io.out, err: (text) => io.err(redact(text, secretsFromEnv())) },
+      usageHint(command),
+    );
   }
 }
 
@@ -102,9 +89,9 @@ function secretsFromEnv(): string[] {
  * it is, with its exit code; a mistake in the arguments as one line and a hint; anything else (a bug) with
  * its stack.
  */
-function reportFailure(error: unknown, io: Io): number {
+function reportFailure(error: unknown, io: Io, hint: string): number {
   if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-    io.err(`isblocked: ${(error as Error).message}\n${USAGE_HINT}\n`);
+    io.err(`isblocked: ${(error as Error).message}\n${hint}\n`);
     return 2;
   }
   if (error instanceof IsblockedError) {
@@ -114,7 +101,7 @@ function reportFailure(error: unknown, io: Io): number {
       `isblocked: ${error.headline}${cause}`,
       ...error.problems.map((p) => `  ${describeProblem(p)}`),
     ];
-    if (error.exitCode === 2) lines.push(USAGE_HINT);
+    if (error.exitCode === 2) lines.push(hint);
     io.err(`${lines.join("\n")}\n`);
     return error.exitCode;
   }

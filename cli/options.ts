@@ -1,5 +1,6 @@
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import { UsageError } from "./io.js";
+import { didYouMean } from "./usage.js";
 
 /** `--country CC`, upper-cased and checked against the knowledge base; undefined when not given. */
 export function countryOption(kb: KnowledgeBase, value: string | undefined): string | undefined {
@@ -17,7 +18,10 @@ export function servicesOption(kb: KnowledgeBase, value: string | undefined): st
     .map((s) => s.trim())
     .filter(Boolean);
   for (const id of services ?? []) {
-    if (!kb.service(id)) throw new UsageError(`--service ${id} is not a service in the knowledge base`);
+    if (!kb.service(id)) {
+      const ids = kb.services.map((s) => s.id);
+      throw new UsageError(`--service ${id} is not a service in the knowledge base${didYouMean(id, ids)}`);
+    }
   }
   return services;
 }

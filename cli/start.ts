@@ -1,8 +1,8 @@
-import type { Telegraf } from "telegraf";
 import { createJudge } from "../analysis/judge.js";
 import type { AlertDispatcher } from "../bot/alerts/dispatcher.js";
-import type { InFlight } from "../bot/telegram.js";
-import { ConfigError } from "../core/config.js";
+import type { TelegramBot } from "../bot/telegram.js";
+import { ConfigError, webhookSecretOf } from "../core/config.js";
+import { IsblockedError } from "../core/errors.js";
 import { PUBLIC_WEB } from "../core/ssrf.js";
 import { createOnDemandChecks } from "../pipeline/check-now.js";
 import { measuringPlan, runFullCycle } from "../pipeline/cycle.js";
@@ -12,11 +12,14 @@ import { guardNetwork } from "../probes/guarded-network.js";
 import { realNetwork } from "../probes/network.js";
 import { storeRunCoordinator } from "../scheduler/run-coordinator.js";
 import { type Scheduler, startScheduler } from "../scheduler/scheduler.js";
-import { nodeHandlerRoutes } from "../web/node-handler.js";
 import { createWebServer } from "../web/server.js";
 import { openApp } from "./app.js";
 import type { Io } from "./io.js";
 import { startOoniCycle } from "./ooni-cycle.js";
+import { type StartMode, sourcesOf, startLine, summaryOf } from "./start-line.js";
+
+/** Where `start` logs in console mode, relative to the working directory as the default store is. */
+export const CONSOLE_LOG_FILE = "data/isblocked.log";
 
 /** How long in-flight updates may take to finish after a stop is requested. */
 const DRAIN_MS = 7_000;
@@ -37,8 +40,16 @@ const EXIT_GRACE_MS = 250;
  * input ends when nothing else (scheduler, Telegram) is left running.
  */
 export async function runStart(_io: Io): Promise<number> {
-  const app = await openApp();
+  // In console mode stderr is the chat's terminal: the logs go to a file, named in the start line.
+  const app = await openApp(process.env, {
+    logFile: (c) => (c.botToken ? undefined : CONSOLE_LOG_FILE),
+  });
   const { config, log, kb, store, metrics } = app;
+  const mode: StartMode = config.botToken
+    ? config.webhookUrl
+      ? "telegram-webhook"
+      : "telegram-polling"
+    : "console";
   const plan = measuringPlan(app, config.vantagesFile);
   // "Check now" probes any domain from the plan's vantages, over the SSRF-guarded real network.
   const onDemand = createOnDemandChecks({
@@ -54,15 +65,6 @@ export async function runStart(_io: Io): Promise<number> {
     ),
   });
   const context = { kb, store, defaultCountry: config.defaultCountry, ooni: app.ooni, onDemand };
-  log.info("starting", {
-    store: store.kind,
-    defaultCountry: config.defaultCountry,
-    services: kb.services.length,
-    vantages: plan.vantages.map((v) => v.id),
-    schedule: config.probeSchedule,
-    ooniSchedule: config.ooniSchedule,
-    mode: config.botToken ? (config.webhookUrl ? "telegram-webhook" : "telegram-polling") : "console",
-  });
 
   // The status page and API, on the embedded default too; the webhook is mounted here when used.
   const web = createWebServer({ store, kb, metrics, log, defaultCountry: config.defaultCountry });
@@ -84,7 +86,19 @@ export async function runStart(_io: Io): Promise<number> {
   }
   try {
     const port = await web.listen(config.webPort);
-    log.info("web server listening", { port });
+    const summary = summaryOf(
+      mode,
+      config.storeUrl,
+      port,
+      sourcesOf(config, plan.vantages, app.agents?.agents.length ?? 0),
+      mode === "console" ? CONSOLE_LOG_FILE : undefined,
+    );
+    log.info("started", {
+      ...summary,
+      defaultCountry: config.defaultCountry,
+      probeSchedule: config.probeSchedule,
+    });
+    if (mode === "console") process.stdout.write(`${startLine(summary)}\n`);
   } catch (error) {
     await store.close();
     if ((error as { code?: string }).code === "EADDRINUSE") {
@@ -140,8 +154,19 @@ export async function runStart(_io: Io): Promise<number> {
   // OONI's volunteers as vantages in every watched country: statuses without a vantage of our own there.
   const ooniCycle = startOoniCycle(app, { onChange: () => alerts?.kick() });
 
-  let bot: (Telegraf & { inFlight: InFlight }) | undefined;
+  let bot: TelegramBot | undefined;
   let finished: Promise<string>;
+  /** A failure that ends start-up as a one-line error of its own (a token Telegram rejects). */
+  let fatal: IsblockedError | undefined;
+  const telegramFailed = (error: unknown): string => {
+    if (error instanceof Error && error.name === "AbortError") return "stopped while reaching Telegram";
+    if (error instanceof IsblockedError) {
+      fatal = error;
+      return "telegram failed";
+    }
+    log.error("telegram bot failed", { error });
+    return "telegram failed";
+  };
   if (config.botToken) {
     // telegraf and the bot's handlers are loaded only when there is a bot: the console chat never needs them.
     const { ALLOWED_UPDATES, createTelegramBot, registerCommands } = await import("../bot/telegram.js");
@@ -168,6 +193,20 @@ export async function runStart(_io: Io): Promise<number> {
       ...(store.kind === "redis" ? { lease: {} } : {}),
     });
     await alerts.start();
+    const { connectTelegram, telegramReachability, watchPolling } = await import(
+      "../bot/telegram-connection.js"
+    );
+    const reachability = telegramReachability(log);
+    // Polling and every retry below stop with the process; a bot that never reached Telegram stops too.
+    const connecting = new AbortController();
+    stopped.then(
+      () => connecting.abort(),
+      () => {},
+    );
+    const reachTelegram = () =>
+      connectTelegram(telegramBot.telegram, { log, reachability, signal: connecting.signal }).then((me) => {
+        telegramBot.botInfo = me;
+      });
     const connected = () => {
       log.info("telegram bot connected", { username: telegramBot.botInfo?.username });
       registerCommands(telegramBot.telegram).catch((error: unknown) =>
@@ -175,50 +214,49 @@ export async function runStart(_io: Io): Promise<number> {
       );
     };
     const webhook = config.webhookUrl ? new URL(config.webhookUrl) : undefined;
-    if (webhook) {
-      // Served by the web server on WEB_PORT rather than telegraf's own, so one port carries both.
-      finished = telegramBot
-        .createWebhook({
-          domain: webhook.host,
-          path: webhook.pathname,
-          allowed_updates: [...ALLOWED_UPDATES],
-          ...(config.webhookSecret ? { secret_token: config.webhookSecret } : {}),
-        })
-        .then(async (callback) => {
+    if (webhook && config.webhookSecret) {
+      const secret = config.webhookSecret;
+      const { webhookRoutes } = await import("../bot/webhook.js");
+      const derived = secret === webhookSecretOf(config.botToken);
+      // Served by the web server on WEB_PORT rather than by telegraf, so one port carries both, and the
+      // bot reads and checks each request itself (bot/webhook.ts).
+      finished = reachTelegram()
+        .then(() =>
+          telegramBot.telegram.setWebhook(`https://${webhook.host}${webhook.pathname}`, {
+            allowed_updates: [...ALLOWED_UPDATES],
+            secret_token: secret,
+          }),
+        )
+        .then(async () => {
+          // Told once, never shown: whoever set WEBHOOK_URL alone learns that the webhook is guarded anyway.
+          if (derived)
+            log.info("webhook secret derived from the bot token and registered (WEBHOOK_SECRET unset)");
           web.mount({
             path: webhook.pathname,
             route: "webhook",
             // Once stopping, an update is refused with 503 rather than started: Telegram sends it again
             // later, to this process restarted or to another replica.
-            app: nodeHandlerRoutes((req, res, next) => {
-              if (!stopping) return callback(req, res, next);
-              res.writeHead(503, { "retry-after": "5" }).end();
-            }),
+            app: webhookRoutes({ secret, deliver: telegramBot.deliver, accepting: () => !stopping }),
           });
           telegramBot.botInfo ??= await telegramBot.telegram.getMe();
           connected();
           return stopped;
         })
-        .catch((error: unknown) => {
-          log.error("telegram bot failed", { error });
-          return "telegram failed";
-        });
+        .catch(telegramFailed);
     } else {
-      finished = telegramBot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }, connected).then(
-        () => "polling ended",
-        (error: unknown) => {
-          log.error("telegram bot failed", { error });
-          return "telegram failed";
-        },
-      );
+      watchPolling(telegramBot.telegram, reachability);
+      finished = reachTelegram()
+        .then(() => telegramBot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }, connected))
+        .then(() => "polling ended", telegramFailed);
     }
   } else {
     const { runConsoleChat } = await import("../bot/console.js");
     finished = runConsoleChat({
       input: process.stdin,
       output: process.stdout,
-      // English, as `isblocked ask` without --lang: the console answers exactly as ask does.
+      // English until a question's script or /lang says otherwise, as `isblocked ask` without --lang.
       lang: "en",
+      chartDir: "data",
       context,
       onError: (error) => log.error("answer failed", { error }),
     }).then((how) => {
@@ -261,6 +299,10 @@ export async function runStart(_io: Io): Promise<number> {
   await store.close();
   clearTimeout(deadline);
   log.info("stopped");
+  if (fatal) {
+    setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
+    throw fatal;
+  }
   const code = reason === "telegram failed" ? 1 : 0;
   // Everything that matters is closed: whatever still holds the event loop must not hold the process.
   setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();

@@ -34,17 +34,17 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out.replace(TOKEN_SHAPE, REDACTED);
 }
 
-function serializeError(error: Error): Record<string, unknown> {
+function serializeError(error: Error, withStack: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = { name: error.name, message: error.message };
-  if (error.stack) out.stack = error.stack;
-  if (error.cause instanceof Error) out.cause = serializeError(error.cause);
+  if (withStack && error.stack) out.stack = error.stack;
+  if (error.cause instanceof Error) out.cause = serializeError(error.cause, withStack);
   else if (error.cause !== undefined) out.cause = String(error.cause);
   return out;
 }
 
-function toJson(fields: Record<string, unknown>): string {
+function toJson(fields: Record<string, unknown>, withStack: boolean): string {
   return JSON.stringify(fields, (_key, value: unknown) => {
-    if (value instanceof Error) return serializeError(value);
+    if (value instanceof Error) return serializeError(value, withStack);
     if (typeof value === "bigint") return value.toString();
     return value;
   });
@@ -58,7 +58,10 @@ export function createLogger(options: LoggerOptions = {}, base: Record<string, u
 
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (rank[lvl] < rank[level]) return;
-    const line = toJson({ time: now().toISOString(), level: lvl, msg, ...base, ...fields });
+    // A stack trace is for whoever debugs: an expected failure (OONI unreachable, a warning) is one short
+    // line, an error (a bug, a store gone) keeps its stack, and LOG_LEVEL=debug keeps every one.
+    const withStack = lvl === "error" || level === "debug";
+    const line = toJson({ time: now().toISOString(), level: lvl, msg, ...base, ...fields }, withStack);
     write(redact(line, secrets));
   };
   return {

@@ -83,6 +83,9 @@ export interface TimelineEntry {
   from: ServiceStatusValue | null;
   to: ServiceStatusValue;
   mechanism: Mechanism | null;
+  /** What the change rested on, for feeds: its features and sources; absent on entries kept before. */
+  features?: FeatureStatus[];
+  sources?: SourceSummary[];
 }
 
 export interface Target {

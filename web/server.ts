@@ -13,6 +13,7 @@ import { apiError, isApi, type WebDeps, type WebEnv } from "./http.js";
 import { apiHistoryRoutes } from "./routes/api-history.js";
 import { apiStatusRoutes } from "./routes/api-status.js";
 import { boardRoutes } from "./routes/board.js";
+import { feedRoutes } from "./routes/feed.js";
 import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { errorPage } from "./routes/not-found.js";
@@ -102,6 +103,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     servicePageRoutes,
     apiStatusRoutes,
     apiHistoryRoutes,
+    feedRoutes,
     metricsRoutes,
     healthRoutes,
   ]) {

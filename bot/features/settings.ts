@@ -1,43 +1,16 @@
 import { Composer } from "telegraf";
-import { aliasKey } from "../../core/text.js";
 import type { Lang } from "../../kb/schema.js";
 import { pickLang, t } from "../../present/i18n/index.js";
 import { escapeHtml, placeName } from "../../present/text.js";
 import { unknownCountry } from "../conversation.js";
 import { languageKeyboard } from "../keyboards.js";
+import { languageChoice } from "../languages.js";
 import { parseCountry } from "../targets.js";
 import { acknowledge, expiredButton } from "./buttons.js";
 import { type BotContext, type BotDeps, chatKey } from "./context.js";
 import { mayChangeChat } from "./guard.js";
 import { buttons, commands } from "./routing.js";
 import { sendHtml } from "./send.js";
-
-/** What people type after /lang: codes, and each language's own name. */
-const LANGUAGE_WORDS: Record<string, Lang | "auto"> = Object.fromEntries(
-  Object.entries({
-    en: "en",
-    english: "en",
-    zh: "zh-Hans",
-    "zh-hans": "zh-Hans",
-    "zh-cn": "zh-Hans",
-    简体中文: "zh-Hans",
-    简体: "zh-Hans",
-    中文: "zh-Hans",
-    "zh-hant": "zh-Hant",
-    "zh-tw": "zh-Hant",
-    "zh-hk": "zh-Hant",
-    繁體中文: "zh-Hant",
-    繁體: "zh-Hant",
-    ru: "ru",
-    русский: "ru",
-    russian: "ru",
-    fa: "fa",
-    farsi: "fa",
-    persian: "fa",
-    فارسی: "fa",
-    auto: "auto",
-  } as const).map(([word, lang]) => [aliasKey(word), lang]),
-);
 
 async function setLanguage(
   ctx: BotContext,
@@ -71,7 +44,7 @@ export function settingsFeature(deps: BotDeps): Composer<BotContext> {
         await sendHtml(ctx, escapeHtml(t(ctx.lang, "country.set", { country })));
       },
       lang: async (ctx, args) => {
-        const choice = LANGUAGE_WORDS[aliasKey(args)];
+        const choice = languageChoice(args);
         if (args === "" || !choice) {
           return sendHtml(ctx, escapeHtml(t(ctx.lang, "lang.choose")), {
             keyboard: languageKeyboard(ctx.lang),

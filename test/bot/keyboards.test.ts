@@ -61,7 +61,7 @@ describe("callback data", () => {
 });
 
 describe("keyboards", () => {
-  it("puts Subscribe, Alternatives, Details and History under an answer", () => {
+  it("puts Subscribe, Alternatives, Details, History and Share under an answer", () => {
     expect(answerKeyboard({ service: "whatsapp", country: "CN" }, "en")).toEqual({
       inline_keyboard: [
         [
@@ -72,6 +72,7 @@ describe("keyboards", () => {
           { text: "🔍 Details", callback_data: "det:whatsapp:CN" },
           { text: "📜 History", callback_data: "his:whatsapp:CN" },
         ],
+        [{ text: "📤 Share", switch_inline_query: "whatsapp CN" }],
       ],
     });
     expect(answerKeyboard({ service: "whatsapp", country: "CN" }, "ru").inline_keyboard[0]?.[0]?.text).toBe(

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ServiceStatus } from "../../model/status.js";
 import { miniKb } from "../helpers.js";
 import type { RecordedCall } from "../support/bot-api-server.js";
-import { callbackData, type Harness, startHarness, texts } from "./support/harness.js";
+import { callbackData, type Harness, keyboardOf, startHarness, texts } from "./support/harness.js";
 import { ANNA, buttonPress, IVAN, inlineQuery, LIN, NEDA, textMessage } from "./support/updates.js";
 
 // A private chat with the bot: literal updates in, the Bot API calls it makes out.
@@ -70,7 +70,8 @@ describe("questions and commands", () => {
 
   it("suggests alternatives, explains /about and lists commands with inline mode in /help", async () => {
     expect(texts(await h.send(textMessage("/alternatives whatsapp")))[0]).toMatch(
-      /^🔀 <b>Instead of WhatsApp in China<\/b>\n• /,
+      // Nothing offered instead is known to work in China, so the ways around the block come first.
+      /^🔀 <b>Instead of WhatsApp in China<\/b>\n\nWays around the block:\n• /,
     );
     expect(texts(await h.send(textMessage("/about")))[0]).toMatch(
       /^<b>How isblocked knows<\/b>\n• Vantages inside/,
@@ -202,7 +203,7 @@ describe("languages", () => {
     expect(texts(pressed)).toEqual(["زبان این گفت‌وگو: فارسی."]);
     expect((await h.store.getChat(String(ANNA.id)))?.lang).toBe("fa");
     expect(texts(await h.send(textMessage("/lang auto")))).toEqual([
-      "This chat now follows each person's Telegram language.",
+      "This chat now answers each person in their Telegram language.",
     ]);
     expect((await h.store.getChat(String(ANNA.id)))?.lang).toBeUndefined();
     const choose = await h.send(textMessage("/lang klingon"));
@@ -250,6 +251,14 @@ describe("inline mode", () => {
       input_message_content: { parse_mode: "HTML" },
     });
     expect(results[0]?.input_message_content.message_text).toMatch(/^✅ <b>WhatsApp in Iran<\/b>/);
+  });
+
+  it("shares an answer: its Share button asks the same question inline, in the chat the person picks", async () => {
+    const [answer] = await h.send(textMessage("is whatsapp blocked in china?"));
+    const share = keyboardOf(answer).at(-1);
+    expect(share).toEqual([{ text: "📤 Share", switch_inline_query: "whatsapp CN" }]);
+    const [inline] = await h.send(inlineQuery(share?.[0]?.switch_inline_query ?? "", IVAN));
+    expect(resultIds(inline)).toEqual(["whatsapp:CN"]);
   });
 
   it("uses the person's default country, offers suggestions for a misread query, help for an empty one", async () => {

@@ -10,22 +10,31 @@ import { fixturePath } from "../helpers.js";
 const bin = fileURLToPath(new URL("../../bin/isblocked.js", import.meta.url));
 const TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0";
 
+/** No probe cycle and no OONI: a test never sends a packet beyond loopback. */
+const QUIET_ENV = {
+  PATH: process.env.PATH ?? "",
+  OONI_API_URL: "off",
+  STORE_URL: "memory:",
+  LOG_LEVEL: "warn",
+  PROBE_SCHEDULE: "off",
+  WEB_PORT: "0",
+};
+
+/** `isblocked start` running in a fresh folder, with QUIET_ENV and `env`. */
+function spawnStart(env: Record<string, string>) {
+  const cwd = mkdtempSync(join(tmpdir(), "isblocked-cli-"));
+  const child = spawn(process.execPath, [bin, "start"], { cwd, env: { ...QUIET_ENV, ...env } });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { cwd, child, exited };
+}
+
 function run(args: string[], env: Record<string, string> = {}, input?: string) {
   const cwd = mkdtempSync(join(tmpdir(), "isblocked-cli-"));
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     input,
     encoding: "utf8",
-    // No probe cycle: a test never sends a packet beyond loopback.
-    env: {
-      PATH: process.env.PATH ?? "",
-      OONI_API_URL: "off",
-      STORE_URL: "memory:",
-      LOG_LEVEL: "warn",
-      PROBE_SCHEDULE: "off",
-      WEB_PORT: "0",
-      ...env,
-    },
+    env: { ...QUIET_ENV, ...env },
     // Generous: under a loaded CI machine a cold start of the CLI can take seconds.
     timeout: 60_000,
   });
@@ -110,6 +119,33 @@ describe("isblocked CLI", () => {
   });
 
   it.each([
+    [
+      ["ask"],
+      'isblocked: ask needs a question, e.g. isblocked ask "is whatsapp blocked in china"\nSee: isblocked ask --help\n',
+    ],
+    [["frobnicate"], "isblocked: unknown command: frobnicate\nSee: isblocked help\n"],
+    [["aks", "x"], "isblocked: unknown command: aks (did you mean ask?)\nSee: isblocked help\n"],
+    [
+      ["probe", "--service", "whatsap", "--dry-run"],
+      "isblocked: --service whatsap is not a service in the knowledge base (did you mean whatsapp?)\nSee: isblocked probe --help\n",
+    ],
+    [["help", "prob"], "isblocked: no command prob (did you mean probe?)\nSee: isblocked help\n"],
+  ])("%j: one line, then where that command's usage is", (args, stderr) => {
+    const r = run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(stderr);
+  });
+
+  it("prints one command's usage for --help and for help COMMAND", () => {
+    const help = run(["probe", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage:\n {2}isblocked probe \[--service id,\.\.\.\]/);
+    expect(help.stdout).not.toContain("isblocked ask");
+    expect(run(["help", "probe"]).stdout).toBe(help.stdout);
+    expect(run(["help"]).stdout).toContain("isblocked agent --ingest URL");
+  });
+
+  it.each([
     [{ STORE_URL: "mysql://x" }, "STORE_URL"],
     [{ BOT_TOKEN: "nope" }, "BOT_TOKEN"],
     [{ DEFAULT_COUNTRY: "ZZ" }, "DEFAULT_COUNTRY"],
@@ -137,53 +173,63 @@ describe("isblocked CLI", () => {
     expect(chat.stdout).toContain("Ask in your own words");
   });
 
-  it("never prints the bot token, even when Telegram is unreachable", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "isblocked-cli-"));
-    const child = spawn(process.execPath, [bin, "start"], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? "",
-        OONI_API_URL: "off",
-        STORE_URL: "memory:",
-        PROBE_SCHEDULE: "off",
-        WEB_PORT: "0",
-        LOG_LEVEL: "debug",
-        BOT_TOKEN: TOKEN,
-        TELEGRAM_API_ROOT: "http://127.0.0.1:9",
-      },
+  it("never prints the bot token while Telegram is unreachable, says so once, and stops on SIGTERM", async () => {
+    const { child, exited } = spawnStart({
+      LOG_LEVEL: "debug",
+      BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: "http://127.0.0.1:9",
     });
     let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
+    await new Promise<void>((resolve) => {
+      const seen = (d: Buffer) => {
+        output += d;
+        if (output.includes("Telegram unreachable since")) resolve();
+      };
+      child.stdout.on("data", seen);
+      child.stderr.on("data", seen);
     });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    expect(code).toBe(1);
-    expect(output).toContain("telegram bot failed");
+    // It keeps retrying rather than exiting; a stop still ends it cleanly.
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output.match(/Telegram unreachable since/g)).toHaveLength(1);
     expect(output).not.toContain(TOKEN);
     expect(output).not.toContain(TOKEN.split(":")[1]);
   });
 
-  it("start serves the status API beside the console chat", async () => {
-    const child = spawn(process.execPath, [bin, "start"], {
-      cwd: mkdtempSync(join(tmpdir(), "isblocked-cli-")),
-      env: {
-        PATH: process.env.PATH ?? "",
-        OONI_API_URL: "off",
-        STORE_URL: "memory:",
-        LOG_LEVEL: "info",
-        PROBE_SCHEDULE: "off",
-        WEB_PORT: "0",
-      },
-    });
-    let logs = "";
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no port in: ${logs}`)), 15_000);
+  it("stops with one line naming BOT_TOKEN when Telegram rejects the token", async () => {
+    const { startBotApiServer } = await import("../support/bot-api-server.js");
+    const telegram = await startBotApiServer("42:some-other-bot");
+    try {
+      const { child, exited } = spawnStart({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot });
+      let stderr = "";
       child.stderr.on("data", (d) => {
-        logs += d;
-        const match = /"msg":"web server listening","port":(\d+)/.exec(logs);
+        stderr += d;
+      });
+      expect(await exited).toBe(1);
+      expect(stderr).toBe(
+        "isblocked: BOT_TOKEN: Telegram rejected the token; check it with @BotFather (401: Unauthorized)\n",
+      );
+    } finally {
+      await telegram.close();
+    }
+  });
+
+  it("start serves the status API beside the console chat", async () => {
+    const { cwd, child, exited } = spawnStart({ LOG_LEVEL: "info" });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    // The start line, on the chat's own output, names the page.
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no page in: ${stdout}`)), 15_000);
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        const match =
+          /^isblocked: console chat · store memory: · page http:\/\/127\.0\.0\.1:(\d+)\/ · sources: the knowledge base's history · logs in data\/isblocked\.log$/m.exec(
+            stdout,
+          );
         if (match) {
           clearTimeout(timer);
           resolve(Number(match[1]));
@@ -195,6 +241,15 @@ describe("isblocked CLI", () => {
     expect(response.headers.get("content-type")).toMatch(/application\/json/);
     expect(JSON.stringify(await response.json())).toContain("whatsapp");
     child.stdin.end("exit\n");
-    expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
+    expect(await exited).toBe(0);
+    // Nothing logged into the chat's terminal: the log lines are in the file the start line named.
+    expect(stderr).toBe("");
+    const logged = readFileSync(join(cwd, "data", "isblocked.log"), "utf8")
+      .trim()
+      .split("\n");
+    expect(logged.map((line) => JSON.parse(line).msg)).toEqual(
+      expect.arrayContaining(["web server listening", "started", "stopping", "stopped"]),
+    );
+    expect(logged.filter((line) => line.includes('"web server listening"'))).toHaveLength(1);
   });
 });

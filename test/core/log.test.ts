@@ -13,6 +13,26 @@ describe("logger", () => {
     ]);
   });
 
+  it("keeps an error's stack for errors and at debug, and leaves it out of an expected failure", () => {
+    const lines: string[] = [];
+    const info = createLogger({ write: (l) => lines.push(l) });
+    const failure = new Error("OONI unreachable", { cause: new Error("getaddrinfo ENOTFOUND api.ooni.io") });
+    info.warn("OONI unavailable", { error: failure });
+    info.error("store unavailable", { error: failure });
+    createLogger({ level: "debug", write: (l) => lines.push(l) }).warn("OONI unavailable", {
+      error: failure,
+    });
+    const [warned, errored, debugged] = lines.map((l) => JSON.parse(l));
+    expect(warned.error).toEqual({
+      name: "Error",
+      message: "OONI unreachable",
+      cause: { name: "Error", message: "getaddrinfo ENOTFOUND api.ooni.io" },
+    });
+    expect(errored.error.stack).toMatch(/^Error: OONI unreachable\n\s+at /);
+    expect(debugged.error.stack).toMatch(/^Error: OONI unreachable/);
+    expect(debugged.error.cause.stack).toMatch(/^Error: getaddrinfo/);
+  });
+
   it("drops messages below the level", () => {
     const lines: string[] = [];
     const log = createLogger({ level: "warn", write: (l) => lines.push(l) });

@@ -33,6 +33,7 @@ async function consoleAnswer(question: string): Promise<string> {
     output,
     lang: "en",
     context: { kb, store: running.store, defaultCountry: "CN" },
+    chartDir: "data",
     onError: (error) => {
       throw error;
     },

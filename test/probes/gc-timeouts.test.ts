@@ -110,7 +110,10 @@ describe.skipIf(!compiled || !netnsAvailable())("time-outs while the garbage col
     expect(new Set(report.measured).size).toBe(1);
     expect(report.measured[0]).toBeGreaterThan(0);
     expect(report.results).toEqual(Array(30).fill(1));
-    expect(report.slowest).toBeLessThanOrEqual((TIMEOUT_MS / 1000) * 1.1);
+    // A time-out that never fires leaves its stage pending until the cycle's deadline; one that fires
+    // late because other processes hold both cores (CI beside other suites) is not that bug. The 1.1×
+    // bound of a single stage is the test above; here, twice the time-out tells the two apart.
+    expect(report.slowest).toBeLessThanOrEqual((TIMEOUT_MS / 1000) * 2);
     expect(report.checks).toBe(1);
   }, 150_000);
 });

@@ -4,7 +4,12 @@ import { escapeHtml, html, safeUrl, trusted } from "../../present/html.js";
 import { renderBoard } from "../../web/views/board.js";
 import { renderErrorPage } from "../../web/views/error-page.js";
 import { hrefIn, renderPage, statusBadge } from "../../web/views/layout.js";
-import { groupEvidence, renderServicePage, type ServicePageModel } from "../../web/views/service-page.js";
+import {
+  groupEvidence,
+  renderServicePage,
+  type ServicePageModel,
+  tallyEvidence,
+} from "../../web/views/service-page.js";
 import { miniKb } from "../helpers.js";
 import { CHECKED_AT, daysAgo, NOW } from "./seed.js";
 
@@ -35,7 +40,7 @@ describe("layout", () => {
       '<span class="badge st-blocked" data-status="blocked"><span class="icon" aria-hidden="true">✕</span> Blocked</span>',
     );
     expect(statusBadge("none", "zh-Hant", true).value).toBe(
-      '<span class="badge big st-none" data-status="none"><span class="icon" aria-hidden="true">–</span> 尚未檢測</span>',
+      '<span class="badge big st-none" data-status="none"><span class="icon" aria-hidden="true">–</span> 尚未測量</span>',
     );
   });
 
@@ -122,14 +127,14 @@ describe("board", () => {
   it("lists a country's services worst first, with counts, availability and last check", () => {
     const board = renderBoard(miniKb(), model, "en").value;
     expect(board).toContain(
-      '<ul class="counts"><li data-status="blocked">Blocked: 1</li><li data-status="partial">Partly blocked: 1</li><li data-status="unknown">Unknown: 1</li><li data-status="none">Not measured: 1</li></ul>',
+      '<ul class="counts"><li data-status="blocked">Blocked: 1</li><li data-status="partial">Partially blocked: 1</li><li data-status="unknown">Unknown: 1</li><li data-status="none">Not measured: 1</li></ul>',
     );
     const rows = [...board.matchAll(/<tr data-service="([^"]+)"/g)].map((m) => m[1]);
     expect(rows).toEqual(["openchat", "chatapp", "safechat"]);
     // The share is of the time measured, and says how much that was.
     expect(board).toContain(`<tr data-service="chatapp" data-basis="measurement">
 <th scope="row"><a href="/s/chatapp/CN?lang=en">ChatApp</a></th>
-<td><span class="badge st-partial" data-status="partial"><span class="icon" aria-hidden="true">◐</span> Partly blocked</span></td>
+<td><span class="badge st-partial" data-status="partial"><span class="icon" aria-hidden="true">◐</span> Partially blocked</span></td>
 <td>50% of 4 minutes</td>
 <td><time datetime="${CHECKED_AT}">30 Jun 11:50 UTC</time></td>
 </tr>`);
@@ -153,7 +158,7 @@ describe("board", () => {
       { countries: [{ code: "CN", rows: [], unmeasured: ["chatapp"] }], allCountries: ["CN"] },
       "zh-Hans",
     ).value;
-    expect(board).toContain("<p>在中国还没有任何检测结果。各服务的页面仍会列出已记录的历史。</p>");
+    expect(board).toContain("<p>在中国还没有任何测量结果。各服务的页面仍会列出已记录的历史。</p>");
     expect(board).not.toContain("<table>");
   });
 });
@@ -205,7 +210,7 @@ describe("service page", () => {
     const page = renderServicePage(miniKb(), model, "en").value;
     expect(page).toContain("<h1>ChatApp in China</h1>");
     expect(page).toContain(
-      '<p class="status-line" data-basis="measurement"><span class="muted">Status:</span> <span class="badge big st-partial" data-status="partial"><span class="icon" aria-hidden="true">◐</span> Partly blocked</span> <span class="mechanism">(TLS)</span></p>',
+      '<p class="status-line" data-basis="measurement"><span class="muted">Status</span>: <span class="badge big st-partial" data-status="partial"><span class="icon" aria-hidden="true">◐</span> Partially blocked</span> (<span class="mechanism">TLS</span>)</p>',
     );
     expect(page).toContain("<li>Since 15 June 2026 12:00 UTC</li>");
     expect(page).toContain("<li>Confidence: 75%</li>");
@@ -218,18 +223,35 @@ describe("service page", () => {
     expect(page).toContain('<tr data-region="beijing"><th scope="row">Beijing</th>');
   });
 
-  it("shows which vantage saw what, escaped", () => {
+  it("sums up what the vantages saw, then shows which vantage saw what behind a <details>, escaped", () => {
     const page = renderServicePage(miniKb(), model, "en").value;
     expect(page).toContain(
-      '<dl class="evidence" lang="en" dir="ltr"><dt>bj-1</dt><dd>tls://media.chatapp.example:443: probe: connection_reset at TLS; control: handshake ok</dd><dd>tls://chat.chatapp.example:443: probe and control: handshake ok</dd><dt>sh-1</dt><dd>tls://media.chatapp.example:443: probe: &lt;reset&gt;</dd></dl>',
+      '<p>The latest check, outcome by outcome:</p><ul class="tally"><li><code lang="en" dir="ltr">probe: connection_reset at TLS; control: handshake ok</code> — checks: 1 · vantages: 1</li><li><code lang="en" dir="ltr">probe and control: handshake ok</code> — checks: 1 · vantages: 1</li><li><code lang="en" dir="ltr">probe: &lt;reset&gt;</code> — checks: 1 · vantages: 1</li></ul>\n<details><summary>Every line, by vantage (3)</summary>',
     );
+    expect(page).toContain(
+      '<dl class="evidence" lang="en" dir="ltr"><dt>bj-1</dt><dd>tls://media.chatapp.example:443: probe: connection_reset at TLS; control: handshake ok</dd><dd>tls://chat.chatapp.example:443: probe and control: handshake ok</dd><dt>sh-1</dt><dd>tls://media.chatapp.example:443: probe: &lt;reset&gt;</dd></dl></details>',
+    );
+    // The same outcome at many endpoints and vantages is one line of the summary.
+    expect(
+      tallyEvidence([
+        {
+          vantage: "bj-1",
+          lines: ["tcp://a:443: connect ok", "tcp://b:443: connect ok", "tls://m:443: reset"],
+        },
+        { vantage: "sh-1", lines: ["tcp://a:443: connect ok", "tls://m:443: reset"] },
+        { vantage: "gz-1", lines: ["tcp://a:443: connect ok"] },
+      ]),
+    ).toEqual([
+      { outcome: "connect ok", checks: 4, vantages: 3 },
+      { outcome: "reset", checks: 2, vantages: 2 },
+    ]);
     const without = renderServicePage(
       miniKb(),
       { ...model, status: { ...model.status, evidence: [] } },
       "en",
     ).value;
     expect(without).toContain(
-      "<p>No per-vantage detail was kept for the latest check; the result above follows the rule below.</p>",
+      "<p>No per-vantage detail was kept for the latest check; the result above comes from the rule below.</p>",
     );
   });
 
@@ -239,10 +261,10 @@ describe("service page", () => {
       '<figure><svg role="img"></svg><figcaption>Accessible 50% of the 21 days measured in the last 30 days. <a href="/s/chatapp/CN/chart.png?lang=en">Download the chart (PNG)</a></figcaption></figure>',
     );
     expect(page).toContain(
-      `<ul><li data-to="partial"><time datetime="${daysAgo(15)}">15 June 2026 12:00 UTC</time>: Accessible → Partly blocked (TLS)</li><li data-to="accessible"><time datetime="${daysAgo(45)}">16 May 2026 12:00 UTC</time>: First measured: Accessible</li></ul>`,
+      `<ul><li data-to="partial"><time datetime="${daysAgo(15)}">15 June 2026 12:00 UTC</time>: Accessible → Partially blocked (TLS)</li><li data-to="accessible"><time datetime="${daysAgo(45)}">16 May 2026 12:00 UTC</time>: First measured: Accessible</li></ul>`,
     );
     expect(page).toContain(
-      '<li><time datetime="2017-07">July 2017</time>: <span class="badge st-partial" data-status="partial"><span class="icon" aria-hidden="true">◐</span> Partly blocked</span> <span>Photos &amp; videos stopped &lt;loading&gt;.</span> (<a href="https://example.org/a?x=1&amp;y=2" rel="noopener noreferrer">source</a>)</li>',
+      '<li><time datetime="2017-07">July 2017</time>: <span class="badge st-partial" data-status="partial"><span class="icon" aria-hidden="true">◐</span> Partially blocked</span> <span>Photos &amp; videos stopped &lt;loading&gt;.</span> (<a href="https://example.org/a?x=1&amp;y=2" rel="noopener noreferrer">source</a>)</li>',
     );
   });
 

@@ -3,7 +3,7 @@ import { loadCountry, type TargetSnapshot } from "../../pipeline/read-model.js";
 import { wt } from "../../present/page-i18n/index.js";
 import { htmlResponse, named, pageLang, type WebDeps, type WebEnv } from "../http.js";
 import type { BoardCountry, BoardModel } from "../views/board.js";
-import { renderBoard } from "../views/board.js";
+import { countryFeed, renderBoard } from "../views/board.js";
 import { hrefIn, renderPage } from "../views/layout.js";
 
 /**
@@ -57,6 +57,7 @@ export function boardRoutes({ store, kb, now, defaultCountry }: WebDeps): Hono<W
         hrefForLang: (l) => hrefIn("/", l, query),
         main: renderBoard(kb, model, lang),
         apiCountry: focus ?? defaultCountry,
+        feeds: countries.map((x) => countryFeed(kb, x.code, lang)),
       }),
     );
   });

@@ -4,10 +4,11 @@ import { measuredUntil } from "../../analysis/availability.js";
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Store } from "../../model/store.js";
 import { AVAILABILITY_DAYS, loadTarget, readStatusViews } from "../../pipeline/read-model.js";
+import { feedTitle } from "../../present/atom.js";
 import { renderTimelineSvg } from "../../present/chart.js";
 import { chartSubject, historyChart } from "../../present/history-chart.js";
 import { htmlResponse, named, pageLang, respond, type WebDeps, type WebEnv } from "../http.js";
-import { hrefIn, renderPage, servicePath } from "../views/layout.js";
+import { hrefIn, renderPage, serviceFeedPath, servicePath } from "../views/layout.js";
 import type { RelatedRow } from "../views/service-page.js";
 import { renderServicePage, servicePageTitle } from "../views/service-page.js";
 import { errorPage } from "./not-found.js";
@@ -63,6 +64,10 @@ export function servicePageRoutes(deps: WebDeps): Hono<WebEnv> {
         now,
         ...(until !== undefined ? { measuredUntil: until } : {}),
       });
+      const feed = {
+        href: hrefIn(serviceFeedPath(id, country), lang),
+        title: feedTitle(kb, { country, service: id }, lang),
+      };
       const main = renderServicePage(
         kb,
         {
@@ -79,6 +84,7 @@ export function servicePageRoutes(deps: WebDeps): Hono<WebEnv> {
           alternatives: alternativeRows,
           circumvention: toolRows,
           now,
+          feed,
         },
         lang,
       );
@@ -92,6 +98,7 @@ export function servicePageRoutes(deps: WebDeps): Hono<WebEnv> {
           hrefForLang: (l) => hrefIn(path, l),
           main,
           apiCountry: country,
+          feeds: [feed],
         }),
       );
     })

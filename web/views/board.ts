@@ -2,6 +2,7 @@ import type { KnowledgeBase } from "../../kb/knowledge-base.js";
 import type { Lang } from "../../kb/schema.js";
 import type { ServiceStatusValue } from "../../model/status.js";
 import type { Basis } from "../../pipeline/status-view.js";
+import { feedTitle } from "../../present/atom.js";
 import { html, type SafeHtml } from "../../present/html.js";
 import {
   formatDuration,
@@ -12,7 +13,15 @@ import {
 } from "../../present/page-i18n/index.js";
 import type { ShownStatus } from "../../present/palette.js";
 import { formatDate, placeName, serviceName } from "../../present/text.js";
-import { hrefIn, servicePath, statusBadge, statusLabel } from "./layout.js";
+import {
+  countryFeedPath,
+  type Feed,
+  feedLink,
+  hrefIn,
+  servicePath,
+  statusBadge,
+  statusLabel,
+} from "./layout.js";
 
 // GET /: every country, each a table of its services by status, worst first: measured, else the history's
 // last known status (dated, marked as such), with the share of the measured time in the last 30 days it was
@@ -121,7 +130,7 @@ function countrySection(kb: KnowledgeBase, c: BoardCountry, lang: Lang): SafeHtm
   const table =
     c.rows.length === 0
       ? html`<p>${wt(lang, "board.nothingMeasured", { country: name })}</p>`
-      : html`<div class="scroll" role="region" aria-label="${caption}" tabindex="0"><table>
+      : html`<div class="scroll" role="region" aria-label="${caption}" tabindex="0"><table class="board">
 <caption>${caption}</caption>
 <thead><tr><th scope="col">${wt(lang, "board.col.service")}</th><th scope="col">${wt(lang, "board.col.status")}</th><th scope="col">${wt(lang, "board.col.availability")}</th><th scope="col">${wt(lang, "board.col.checked")}</th></tr></thead>
 <tbody>
@@ -143,6 +152,7 @@ ${sortRows(kb, c.rows, lang).map((r) => row(kb, c.code, r, lang))}
 <ul class="counts">${counts}</ul>
 ${table}
 ${notMeasured}
+${feedLink(countryFeed(kb, c.code, lang), lang)}
 </section>`;
 }
 
@@ -156,8 +166,22 @@ export function renderBoard(kb: KnowledgeBase, model: BoardModel, lang: Lang): S
           (code) =>
             html`<li><a href="${hrefIn("/", lang, { country: code })}">${placeName(kb, code, null, lang)}</a></li>`,
         )}</ul></nav>`;
+  // With more than one country on the page, a list of them first: a phone need not scroll past China to
+  // reach Iran.
+  const jump =
+    model.countries.length < 2
+      ? ""
+      : html`<nav aria-label="${wt(lang, "board.countries")}"><ul>${model.countries.map(
+          (c) => html`<li><a href="#c-${c.code}">${placeName(kb, c.code, null, lang)}</a></li>`,
+        )}</ul></nav>`;
   return html`<h1>${wt(lang, "board.title")}</h1>
 <p>${wt(lang, "board.intro")}</p>
+${jump}
 ${model.countries.map((c) => countrySection(kb, c, lang))}
 ${otherLinks}`;
+}
+
+/** A country's feed of confirmed changes, in the page's language. */
+export function countryFeed(kb: KnowledgeBase, country: string, lang: Lang): Feed {
+  return { href: hrefIn(countryFeedPath(country), lang), title: feedTitle(kb, { country }, lang) };
 }

@@ -1,8 +1,9 @@
 import { LANGS, type Lang } from "../../kb/schema.js";
-import { html, type SafeHtml, trusted } from "../../present/html.js";
-import { isRtl } from "../../present/i18n/index.js";
+import { type HtmlValue, html, type SafeHtml, trusted } from "../../present/html.js";
+import { isRtl, t } from "../../present/i18n/index.js";
 import { type WebMessageKey, webLocales, wt } from "../../present/page-i18n/index.js";
 import { type ShownStatus, STATUS_ICON } from "../../present/palette.js";
+import { aside, labelled } from "../../present/text.js";
 import { STYLES } from "./styles.js";
 
 // The frame of every page: language and direction on <html>, a skip link, the header with the language
@@ -26,6 +27,14 @@ const STATUS_LABEL: Record<ShownStatus, WebMessageKey> = {
   none: "status.none",
 };
 
+/** "label: value" as HTML, in the language's own colon ("状态：…" in Chinese). */
+export const labelledHtml = (label: HtmlValue, value: HtmlValue, lang: Lang): SafeHtml =>
+  trusted(labelled(html`${label}`.value, html`${value}`.value, lang));
+
+/** "text (note)" as HTML, in the language's own brackets ("…（来源）" in Chinese). */
+export const asideHtml = (text: HtmlValue, note: HtmlValue, lang: Lang): SafeHtml =>
+  trusted(aside(html`${text}`.value, html`${note}`.value, lang));
+
 export const statusLabel = (status: ShownStatus, lang: Lang) => wt(lang, STATUS_LABEL[status]);
 
 /** A status as an icon, a text label and a colour together: never the colour alone. */
@@ -41,7 +50,23 @@ export interface PageInput {
   main: SafeHtml;
   /** The country the footer's API example asks about. */
   apiCountry: string;
+  /** Atom feeds of this page's changes, announced in <head> for feed readers. */
+  feeds?: readonly Feed[];
 }
+
+/** An Atom feed of confirmed changes (web/routes/feed.ts). */
+export interface Feed {
+  href: string;
+  title: string;
+}
+
+export const countryFeedPath = (country: string) => `/feed/${encodeURIComponent(country)}.atom`;
+export const serviceFeedPath = (service: string, country: string) =>
+  `/feed/${encodeURIComponent(country)}/${encodeURIComponent(service)}.atom`;
+
+/** The visible link to a feed, beside what it follows. */
+export const feedLink = (feed: Feed, lang: Lang): SafeHtml =>
+  html`<p class="feed"><a href="${feed.href}" type="application/atom+xml">${t(lang, "feed.link")}</a></p>`;
 
 function languageSwitcher(current: Lang, hrefForLang: (lang: Lang) => string): SafeHtml {
   const items = LANGS.map((l) => {
@@ -63,7 +88,7 @@ export function renderPage(input: PageInput): string {
 <meta name="color-scheme" content="light dark">
 <title>${input.title} · ${wt(lang, "site.name")}</title>
 <style>${trusted(STYLES)}</style>
-</head>
+${(input.feeds ?? []).map((f) => html`<link rel="alternate" type="application/atom+xml" href="${f.href}" title="${f.title}">\n`)}</head>
 <body>
 <a class="skip" href="#main">${wt(lang, "nav.skip")}</a>
 <header>

@@ -1,16 +1,35 @@
 import type { KnowledgeBase } from "../../kb/knowledge-base.js";
-import type { KbEvent, Lang, Service } from "../../kb/schema.js";
+import type { KbEvent, Lang } from "../../kb/schema.js";
 import type { TimelineEntry, Verdict } from "../../model/status.js";
 import type { StatusView } from "../../pipeline/status-view.js";
-import { html, type SafeHtml, safeUrl, trusted } from "../../present/html.js";
+import { type HtmlValue, html, type SafeHtml, safeUrl, trusted } from "../../present/html.js";
 import { type MessageKey, t } from "../../present/i18n/index.js";
 import { methodSentence } from "../../present/method.js";
 import { formatDuration, formatPercent, wt } from "../../present/page-i18n/index.js";
 import { type ShownStatus, STATUS_ICON } from "../../present/palette.js";
 import { disagreementSummary, regionSummary } from "../../present/regions.js";
 import { provenanceLines } from "../../present/sources.js";
-import { formatDate, placeName, serviceName } from "../../present/text.js";
-import { hrefIn, servicePath, statusBadge, statusLabel } from "./layout.js";
+import {
+  encryptionMatters,
+  formatDate,
+  leadWithWaysAround,
+  localized,
+  html as markup,
+  placeName,
+  relatedNote,
+  serviceName,
+  tHtml,
+} from "../../present/text.js";
+import {
+  asideHtml,
+  type Feed,
+  feedLink,
+  hrefIn,
+  labelledHtml,
+  servicePath,
+  statusBadge,
+  statusLabel,
+} from "./layout.js";
 
 // GET /s/<service>/<country>: the verdict and what it rests on: per feature and per region, the evidence
 // each vantage reported, the 30-day chart, the measured timeline, the knowledge base's dated history with
@@ -34,6 +53,8 @@ export interface ServicePageModel {
   circumvention: RelatedRow[];
   /** The page's clock: "measured in the last 6 h" is counted from it. */
   now: Date;
+  /** The Atom feed of this service's confirmed changes in this country, linked under the timeline. */
+  feed?: Feed;
 }
 
 /** The measured timeline can be long; the page lists the latest changes. */
@@ -49,6 +70,18 @@ const VERDICT_LOOK: Record<Verdict, ShownStatus> = {
 function verdictBadge(verdict: Verdict, lang: Lang): SafeHtml {
   const look = VERDICT_LOOK[verdict];
   return html`<span class="badge st-${look}" data-verdict="${verdict}"><span class="icon" aria-hidden="true">${STATUS_ICON[look]}</span> ${wt(lang, `verdict.${verdict}`)}</span>`;
+}
+
+/** "text (source)" with the source linked, in the language's brackets; the text alone for a URL that is not http(s). */
+function withSource(text: HtmlValue, source: string, lang: Lang): SafeHtml {
+  const url = safeUrl(source);
+  return url
+    ? asideHtml(
+        text,
+        html`<a href="${url}" rel="noopener noreferrer">${wt(lang, "service.source")}</a>`,
+        lang,
+      )
+    : html`${text}`;
 }
 
 /** A table that may scroll sideways on a narrow screen: a labelled region, reachable by keyboard. */
@@ -76,15 +109,12 @@ function statusSection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): 
   if (s.basis === "none") {
     return html`<p>${statusBadge("none", lang, true)}</p><p>${wt(lang, "service.notMeasured", { place })}</p>${how}`;
   }
+  const lastKnown = wt(lang, "service.lastKnown", {
+    since: formatDate(s.since ?? "", lang, { inline: true }),
+  });
   const facts =
     s.basis === "history"
-      ? [
-          html`<li>${wt(lang, "service.lastKnown", { since: formatDate(s.since ?? "", lang, { inline: true }) })}${
-            s.event && safeUrl(s.event.source)
-              ? html` (<a href="${safeUrl(s.event.source) ?? ""}" rel="noopener noreferrer">${wt(lang, "service.source")}</a>)`
-              : ""
-          }</li>`,
-        ]
+      ? [html`<li>${s.event ? withSource(lastKnown, s.event.source, lang) : lastKnown}</li>`]
       : [
           html`<li>${wt(lang, "service.since", { since: formatDate(s.since ?? "", lang, { inline: true }) })}</li>`,
           html`<li>${wt(lang, "service.checked", { checkedAt: formatDate(s.checkedAt ?? "", lang) })}</li>`,
@@ -98,9 +128,11 @@ function statusSection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): 
     s.basis === "measurement"
       ? provenanceLines(s, lang, model.now.getTime(), (iso) => formatDate(iso, lang))
       : [];
-  return html`<p class="status-line" data-basis="${s.basis}"${s.stale ? html` data-stale="true"` : ""}><span class="muted">${wt(lang, "service.status")}:</span> ${statusBadge(s.status, lang, true)}${
-    s.mechanism ? html` <span class="mechanism">(${s.mechanism.toUpperCase()})</span>` : ""
-  }${s.stale ? html` <span class="muted">(${t(lang, "answer.lastKnown")})</span>` : ""}</p>
+  let told: SafeHtml = statusBadge(s.status, lang, true);
+  if (s.mechanism)
+    told = asideHtml(told, html`<span class="mechanism">${s.mechanism.toUpperCase()}</span>`, lang);
+  if (s.stale) told = asideHtml(told, html`<span class="muted">${t(lang, "answer.lastKnown")}</span>`, lang);
+  return html`<p class="status-line" data-basis="${s.basis}"${s.stale ? html` data-stale="true"` : ""}>${labelledHtml(html`<span class="muted">${wt(lang, "service.status")}</span>`, told, lang)}</p>
 ${s.status === "outage" ? html`<p>${wt(lang, "status.outageNote")}</p>` : ""}
 <ul>${facts}</ul>
 ${provenance.length > 0 ? html`<div class="sources">${provenance.map((line) => html`<p>${line}</p>`)}</div>` : ""}
@@ -142,16 +174,50 @@ ${scrollable(
 )}</section>`;
 }
 
+/**
+ * The evidence lines tallied by what was seen ("connect ok", "probe: connection_reset at TLS …"): how many
+ * checks saw it, from how many vantages; most frequent first, ties in the order first seen.
+ */
+export function tallyEvidence(
+  groups: readonly { vantage: string; lines: readonly string[] }[],
+): { outcome: string; checks: number; vantages: number }[] {
+  const tally = new Map<string, { checks: number; vantages: Set<string> }>();
+  for (const { vantage, lines } of groups) {
+    for (const line of lines) {
+      // `<endpoint>: <what it saw>`; an endpoint (tls://host:443) has colons, never ": ".
+      const split = line.indexOf(": ");
+      const outcome = split > 0 ? line.slice(split + 2) : line;
+      const entry = tally.get(outcome) ?? { checks: 0, vantages: new Set<string>() };
+      entry.checks++;
+      entry.vantages.add(vantage);
+      tally.set(outcome, entry);
+    }
+  }
+  return [...tally.entries()]
+    .map(([outcome, { checks, vantages }]) => ({ outcome, checks, vantages: vantages.size }))
+    .sort((a, b) => b.checks - a.checks);
+}
+
 function evidenceSection(model: ServicePageModel, lang: Lang): SafeHtml | "" {
   if (model.status.basis !== "measurement") return "";
   const groups = groupEvidence(model.status.evidence);
+  const lines = groups.reduce((n, g) => n + g.lines.length, 0);
   // Evidence lines are the analyzer's own words (English, technical): marked as such for screen readers.
+  // A summary first, a tally of what was seen; every line behind it, for whoever checks the work.
   const body =
     groups.length === 0
       ? html`<p>${wt(lang, "service.evidenceNone")}</p>`
-      : html`<p>${wt(lang, "service.evidenceIntro")}</p><dl class="evidence" lang="en" dir="ltr">${groups.map(
+      : html`<p>${wt(lang, "service.evidenceSummary")}</p><ul class="tally">${tallyEvidence(groups).map(
+          (t) =>
+            html`<li><code lang="en" dir="ltr">${t.outcome}</code> — ${wt(lang, "service.evidenceTally", {
+              checks: t.checks,
+              vantages: t.vantages,
+            })}</li>`,
+        )}</ul>
+<details><summary>${wt(lang, "service.evidenceAll", { count: lines })}</summary>
+<p>${wt(lang, "service.evidenceIntro")}</p><dl class="evidence" lang="en" dir="ltr">${groups.map(
           (g) => html`<dt>${g.vantage}</dt>${g.lines.map((l) => html`<dd>${l}</dd>`)}`,
-        )}</dl>`;
+        )}</dl></details>`;
   return html`<section aria-labelledby="h-evidence"><h2 id="h-evidence">${wt(lang, "service.evidence")}</h2>
 ${body}
 <p class="muted">${wt(lang, "service.rule")}</p></section>`;
@@ -179,45 +245,55 @@ function timelineSection(model: ServicePageModel, lang: Lang): SafeHtml {
     const change = e.from
       ? wt(lang, "service.change", { from: statusLabel(e.from, lang), to })
       : wt(lang, "service.first", { to });
-    return html`<li data-to="${e.to}">${timeEl(e.at, lang)}: ${change}${e.mechanism ? ` (${e.mechanism.toUpperCase()})` : ""}</li>`;
+    const shown = e.mechanism ? asideHtml(change, e.mechanism.toUpperCase(), lang) : change;
+    return html`<li data-to="${e.to}">${labelledHtml(timeEl(e.at, lang), shown, lang)}</li>`;
   });
   return html`<section aria-labelledby="h-timeline"><h2 id="h-timeline">${wt(lang, "service.timeline")}</h2>
-${items.length === 0 ? html`<p>${wt(lang, "service.timelineNone")}</p>` : html`<ul>${items}</ul>`}</section>`;
+${items.length === 0 ? html`<p>${wt(lang, "service.timelineNone")}</p>` : html`<ul>${items}</ul>`}
+${model.feed ? feedLink(model.feed, lang) : ""}</section>`;
 }
 
 function historySection(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): SafeHtml {
   const place = placeName(kb, model.country, null, lang);
   const items = [...model.events].reverse().map((e) => {
-    const translated = e.summary[lang];
-    const summary = translated ?? e.summary.en;
-    const url = safeUrl(e.source);
-    return html`<li><time datetime="${e.date}">${formatDate(e.date, lang)}</time>: ${statusBadge(e.status, lang)} <span${
-      translated ? "" : html` lang="en" dir="ltr"`
-    }>${summary}</span>${url ? html` (<a href="${url}" rel="noopener noreferrer">${wt(lang, "service.source")}</a>)` : ""}</li>`;
+    // An event not yet translated is shown in English, said so and marked up as English.
+    const translated = e.summary[lang] ?? (lang === "en" ? e.summary.en : undefined);
+    const summary =
+      translated !== undefined
+        ? html`<span>${translated}</span>`
+        : trusted(
+            tHtml(lang, "answer.untranslated", {
+              text: markup(html`<span lang="en" dir="ltr">${e.summary.en}</span>`.value),
+            }),
+          );
+    const told = html`${statusBadge(e.status, lang)} ${withSource(summary, e.source, lang)}`;
+    return html`<li>${labelledHtml(html`<time datetime="${e.date}">${formatDate(e.date, lang)}</time>`, told, lang)}</li>`;
   });
   return html`<section aria-labelledby="h-history"><h2 id="h-history">${wt(lang, "service.history")}</h2>
 ${items.length === 0 ? html`<p>${wt(lang, "service.historyNone", { place })}</p>` : html`<ul>${items}</ul>`}</section>`;
 }
 
-/** Alternatives or tools with their status here; privacy (end-to-end encryption) under the name, so two
- * columns fit a phone. */
+/**
+ * Alternatives or tools with their status here, and under each name what is worth knowing about it
+ * (present/text.ts relatedNote: end-to-end encryption for messaging and email, an onion address where
+ * there is one), so two columns fit a phone.
+ */
 function relatedTable(
   kb: KnowledgeBase,
   country: string,
   rows: readonly RelatedRow[],
   lang: Lang,
   title: string,
-  withPrivacy: boolean,
 ): SafeHtml {
-  const body = rows.map((r) => {
-    const service = kb.service(r.service) as Service | undefined;
-    const privacy =
-      withPrivacy && service
-        ? html`<br><span class="muted small">${t(lang, `e2ee.${service.e2ee}`)}</span>`
-        : "";
-    return html`<tr data-service="${r.service}"><th scope="row"><a href="${hrefIn(servicePath(r.service, country), lang)}">${serviceName(kb, r.service, lang)}</a>${privacy}</th><td>${statusBadge(r.status, lang)}</td></tr>`;
+  const notes = rows.map((r) => relatedNote(kb, r.service, lang));
+  const body = rows.map((r, i) => {
+    const note = notes[i];
+    const shown = note ? html`<br><span class="muted small">${trusted(note.html)}</span>` : "";
+    return html`<tr data-service="${r.service}"><th scope="row"><a href="${hrefIn(servicePath(r.service, country), lang)}">${serviceName(kb, r.service, lang)}</a>${shown}</th><td>${statusBadge(r.status, lang)}</td></tr>`;
   });
-  const nameColumn = withPrivacy
+  // "Privacy" heads the column only where a note says something about privacy.
+  const privacy = rows.some((r) => encryptionMatters(kb, r.service));
+  const nameColumn = privacy
     ? `${wt(lang, "board.col.service")} · ${wt(lang, "service.col.privacy")}`
     : wt(lang, "board.col.service");
   return scrollable(
@@ -226,25 +302,23 @@ function relatedTable(
   );
 }
 
+/** As the bot does: the ways around the block lead when nothing offered instead is known to work. */
 function relatedSections(kb: KnowledgeBase, model: ServicePageModel, lang: Lang): SafeHtml {
   const risk = kb.country(model.country)?.circumventionRisk;
-  const riskUrl = risk ? safeUrl(risk.source) : undefined;
   const caution = risk
-    ? html`<p>⚠ ${wt(lang, "service.caution", { text: risk.text[lang] ?? risk.text.en })}${
-        riskUrl
-          ? html` (<a href="${riskUrl}" rel="noopener noreferrer">${wt(lang, "service.source")}</a>)`
-          : ""
-      }</p>`
+    ? html`<p>⚠ ${withSource(wt(lang, "service.caution", { text: localized(risk.text, lang) }), risk.source, lang)}</p>`
     : "";
-  return html`${
+  const alternatives =
     model.alternatives.length > 0
-      ? html`<section aria-labelledby="h-alternatives"><h2 id="h-alternatives">${wt(lang, "service.alternatives")}</h2>${relatedTable(kb, model.country, model.alternatives, lang, wt(lang, "service.alternatives"), true)}</section>`
-      : ""
-  }${
+      ? html`<section aria-labelledby="h-alternatives"><h2 id="h-alternatives">${wt(lang, "service.alternatives")}</h2>${relatedTable(kb, model.country, model.alternatives, lang, wt(lang, "service.alternatives"))}</section>`
+      : "";
+  const waysAround =
     model.circumvention.length > 0
-      ? html`<section aria-labelledby="h-circumvention"><h2 id="h-circumvention">${wt(lang, "service.circumvention")}</h2>${relatedTable(kb, model.country, model.circumvention, lang, wt(lang, "service.circumvention"), false)}${caution}</section>`
-      : ""
-  }`;
+      ? html`<section aria-labelledby="h-circumvention"><h2 id="h-circumvention">${wt(lang, "service.circumvention")}</h2>${relatedTable(kb, model.country, model.circumvention, lang, wt(lang, "service.circumvention"))}${caution}</section>`
+      : "";
+  return leadWithWaysAround(model.alternatives, model.circumvention)
+    ? html`${waysAround}${alternatives}`
+    : html`${alternatives}${waysAround}`;
 }
 
 export function servicePageTitle(kb: KnowledgeBase, service: string, country: string, lang: Lang): string {

@@ -10,7 +10,7 @@ function themeRules(theme: Theme): string {
     (s) => `.st-${s}{color:${theme.status[s].fg};background:${theme.status[s].bg}}`,
   ).join("");
   return [
-    `body{color:${theme.text};background:${theme.background}}`,
+    `body{color:${theme.text};background:${theme.background};--border:${theme.border}}`,
     `a{color:${theme.link}}`,
     `.muted,caption,.tagline{color:${theme.muted}}`,
     `th,td{border-bottom:1px solid ${theme.border}}`,
@@ -54,6 +54,11 @@ export const STYLES = [
   "summary{cursor:pointer;padding:.35rem 0}",
   ".evidence dd{margin-inline-start:1rem;font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.9rem;overflow-wrap:anywhere}",
   "time{white-space:nowrap}",
+  ".feed{margin:.25rem 0;font-size:.95rem}",
+  ".tally code{overflow-wrap:anywhere}",
+  // A phone: each board row is the service and its status on one line, availability and age below it,
+  // so four columns never need sideways scrolling. The header row stays for screen readers only.
+  "@media (max-width:34rem){.board thead{position:absolute;inset-inline-start:-999rem}.board,.board tbody,.board caption{display:block}.board tr{display:grid;grid-template-columns:minmax(0,1fr) auto;column-gap:.6rem;border-bottom:1px solid var(--border)}.board th,.board td{display:block;border:0;padding:.35rem 0 0}.board td:nth-child(n+3){grid-column:1/-1;padding-top:0;font-size:.9rem}.board tr>:last-child{padding-bottom:.4rem}}",
   "footer{margin-top:2rem;font-size:.95rem}",
   themeRules(LIGHT),
   `@media (prefers-color-scheme:dark){${themeRules(DARK)}}`,

@@ -89,14 +89,18 @@ export async function startHarness(
 export const texts = (calls: RecordedCall[]): string[] =>
   calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
 
-/** The callback data of an inline keyboard, row by row. */
-export function callbackData(call: RecordedCall | undefined): string[][] {
-  const markup = call?.payload.reply_markup as
-    | { inline_keyboard: { callback_data?: string }[][] }
-    | string
-    | undefined;
+type Button = { text: string; callback_data?: string; switch_inline_query?: string };
+
+/** The buttons of an inline keyboard, row by row. */
+export function keyboardOf(call: RecordedCall | undefined): Button[][] {
+  const markup = call?.payload.reply_markup as { inline_keyboard: Button[][] } | string | undefined;
   const parsed = typeof markup === "string" ? JSON.parse(markup) : markup;
-  return (parsed?.inline_keyboard ?? []).map((row: { callback_data?: string }[]) =>
-    row.map((b) => b.callback_data ?? ""),
-  );
+  return parsed?.inline_keyboard ?? [];
+}
+
+/** The callback data of an inline keyboard, row by row; rows of other buttons (Share) left out. */
+export function callbackData(call: RecordedCall | undefined): string[][] {
+  return keyboardOf(call)
+    .filter((row) => row.some((b) => b.callback_data !== undefined))
+    .map((row) => row.map((b) => b.callback_data ?? ""));
 }
