@@ -16,6 +16,7 @@ import {
 } from "../bot/alerts/support.js";
 import { miniKb } from "../helpers.js";
 import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
+import { seededRandom } from "../support/seeded-random.js";
 
 // A 429 storm: one change fanned out to 1,000 private chats plus 40 alerts to one group, with 5% of all
 // requests answered 429 retry_after=3, through the real dispatcher, telegraf and the loopback Bot API
@@ -32,17 +33,6 @@ const CHATAPP_CN = { service: "chatapp", country: "CN" };
 const SAFECHAT_CN = { service: "safechat", country: "CN" };
 /** After the last expected send, virtual time runs on this long: a duplicate would show up in it. */
 const QUIET_AFTER_MS = 10_000;
-
-/** Deterministic 5%: the same storm on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const realImmediate = globalThis.setImmediate;
 /** Lets real I/O and every queued microtask run; no virtual time passes. */
@@ -76,7 +66,7 @@ describe("a 429 storm", () => {
       const to = n % 2 === 0 ? "blocked" : "accessible";
       await queueChange(store, change(SAFECHAT_CN, to, at, { from: n % 2 === 0 ? "accessible" : "blocked" }));
     }
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     server.onSend({
       answer: () => (random() < 0.05 ? { kind: "too-many-requests", retryAfter: RETRY_AFTER_S } : undefined),
     });

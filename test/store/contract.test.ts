@@ -237,6 +237,24 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
         expect(await kv.update<string[]>("list", (list = []) => [...list, "d"])).toEqual(["c", "d"]);
       });
 
+      it("loses no update when two clients take turns on one key (each tries its own last write first)", async () => {
+        // A memory store is one process's: its second client is itself.
+        const other = backend.kind === "memory" ? kv : await openKv(url, { namespace });
+        try {
+          for (let round = 0; round < 20; round++) {
+            await kv.update<number[]>("turns", (list = []) => [...list, round * 2]);
+            await other.update<number[]>("turns", (list = []) => [...list, round * 2 + 1]);
+          }
+          expect(await kv.get<number[]>("turns")).toEqual(Array.from({ length: 40 }, (_, n) => n));
+          // A write by set or delete in between is seen too, not written over from a stale guess.
+          await other.set("turns", [100]);
+          await kv.update<number[]>("turns", (list = []) => [...list, 101]);
+          expect(await other.get<number[]>("turns")).toEqual([100, 101]);
+        } finally {
+          if (other !== kv) await other.close();
+        }
+      });
+
       it("loses no increment among 300 concurrent updates", async () => {
         await Promise.all(Array.from({ length: 300 }, () => kv.update<number>("hits", (n) => (n ?? 0) + 1)));
         expect(await kv.get("hits")).toBe(300);

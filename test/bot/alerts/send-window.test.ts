@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AlertRateLimiter } from "../../../bot/alerts/send-pacer.js";
+import { seededRandom } from "../../support/seeded-random.js";
 import { maxInWindow } from "./support.js";
 
 // The overall cap as Telegram measures it: sends counted on arrival, in any window of one second. The
@@ -9,17 +10,6 @@ import { maxInWindow } from "./support.js";
 
 const CAP = 50;
 const RATES = { globalPerSecond: CAP, privatePerSecond: 1, groupPerMinute: 20 };
-
-/** A small seeded generator (mulberry32): the same sequence every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Answer {
   chat: string;
@@ -35,7 +25,7 @@ interface Answer {
 function simulate(chats: number, seed: number, settle: "at-answer" | "at-send"): number[] {
   let now = 0;
   const limiter = new AlertRateLimiter(RATES, () => now);
-  const next = random(seed);
+  const next = seededRandom(seed);
   const ready = Array.from({ length: chats }, (_, n) => ({ chat: String(n + 1), at: 0 }));
   const answers: Answer[] = [];
   const arrivals: number[] = [];
