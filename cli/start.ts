@@ -227,7 +227,7 @@ export async function runStart(_io: Io): Promise<number> {
             secret_token: secret,
           }),
         )
-        .then(async () => {
+        .then(() => {
           // Told once, never shown: whoever set WEBHOOK_URL alone learns that the webhook is guarded anyway.
           if (derived)
             log.info("webhook secret derived from the bot token and registered (WEBHOOK_SECRET unset)");
@@ -238,7 +238,6 @@ export async function runStart(_io: Io): Promise<number> {
             // later, to this process restarted or to another replica.
             app: webhookRoutes({ secret, deliver: telegramBot.deliver, accepting: () => !stopping }),
           });
-          telegramBot.botInfo ??= await telegramBot.telegram.getMe();
           connected();
           return stopped;
         })
