@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Telegram } from "telegraf";
 import type { UserFromGetMe } from "telegraf/types";
-import { IsblockedError } from "../core/errors.js";
+import { IsblockedError, messageOf } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 
 // Whether Telegram answers, told once per change: at start the bot waits for it with backoff rather than
@@ -30,7 +30,7 @@ export function telegramReachability(log: Logger, now: () => Date = () => new Da
       if (downSince) return;
       downSince = now();
       log.warn(`Telegram unreachable since ${downSince.toISOString()}, retrying`, {
-        reason: reasonOf(error),
+        reason: messageOf(error),
       });
     },
     succeeded() {
@@ -47,11 +47,6 @@ export function telegramReachability(log: Logger, now: () => Date = () => new Da
 function rejectsToken(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 401 || code === 404;
-}
-
-/** The error's own message, without a stack: what a person reads in one line. */
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The wait before retry `n` (from 1): RETRY_DELAYS_MS.first, doubling, at most RETRY_DELAYS_MS.max. */

@@ -1,6 +1,7 @@
 import { mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Config, ConfigError, loadConfig, secretsOf } from "../core/config.js";
+import { messageOf } from "../core/errors.js";
 import { createLogger, type Logger } from "../core/log.js";
 import { createMetrics, type IsblockedMetrics } from "../core/metrics.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
@@ -97,12 +98,9 @@ function appendLines(path: string): (line: string) => void {
     mkdirSync(dirname(path), { recursive: true });
     fd = openSync(path, "a", 0o640);
   } catch (error) {
-    throw new ConfigError(
-      [{ variable: "log file", message: `cannot write ${path}: ${(error as Error).message}` }],
-      {
-        cause: error,
-      },
-    );
+    throw new ConfigError([{ variable: "log file", message: `cannot write ${path}: ${messageOf(error)}` }], {
+      cause: error,
+    });
   }
   return (line) => {
     writeSync(fd, `${line}\n`);

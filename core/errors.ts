@@ -43,3 +43,8 @@ export class IsblockedError extends Error {
     this.exitCode = options.exitCode ?? 1;
   }
 }
+
+/** An error's own message, without its stack: what one line of a log or a refusal says. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

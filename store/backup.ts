@@ -3,8 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createClient } from "@keyv/redis";
 import { KeyvSqlite } from "@keyv/sqlite";
-import { IsblockedError } from "../core/errors.js";
-import { messageOf } from "./kv/keyv-kv.js";
+import { IsblockedError, messageOf } from "../core/errors.js";
 import { redactPassword } from "./kv/redis.js";
 import { DEFAULT_NAMESPACE, parseStoreUrl, type StoreLocation } from "./open.js";
 

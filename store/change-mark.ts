@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { closeSync, constants, openSync, readSync, write } from "node:fs";
 import { promisify } from "node:util";
+import { messageOf } from "../core/errors.js";
 import { type AtomicKv, StoreError } from "../model/store.js";
-import { messageOf } from "./kv/keyv-kv.js";
 
 // What tells a process that data it keeps in memory was written, by itself or by any other process on the
 // same store: a token that every such write replaces once it is done. A process that reads the token it

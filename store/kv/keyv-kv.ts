@@ -1,4 +1,5 @@
 import { type Deserialize, type DeserializedData, Keyv, type Serialize } from "keyv";
+import { messageOf } from "../../core/errors.js";
 import { type AtomicKv, StoreError, type StoreKind } from "../../model/store.js";
 import { KeyedMutex } from "./mutex.js";
 
@@ -280,8 +281,4 @@ function checkTtl(ttlMs: number | undefined): void {
 async function backOff(attempt: number): Promise<void> {
   const ms = Math.random() * Math.min(2 ** attempt, 50);
   await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

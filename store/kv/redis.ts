@@ -1,7 +1,8 @@
 import KeyvRedis, { createClient } from "@keyv/redis";
 import { Keyv } from "keyv";
+import { messageOf } from "../../core/errors.js";
 import { type AtomicKv, StoreError } from "../../model/store.js";
-import { KeyvAtomicKv, messageOf } from "./keyv-kv.js";
+import { KeyvAtomicKv } from "./keyv-kv.js";
 import { redactPassword } from "./redis-url.js";
 
 export { redactPassword };

@@ -2,8 +2,9 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { KeyvSqlite } from "@keyv/sqlite";
 import { Keyv } from "keyv";
+import { messageOf } from "../../core/errors.js";
 import { type AtomicKv, StoreError } from "../../model/store.js";
-import { KeyvAtomicKv, messageOf } from "./keyv-kv.js";
+import { KeyvAtomicKv } from "./keyv-kv.js";
 
 const TABLE = "keyv";
 /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
