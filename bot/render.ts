@@ -10,10 +10,10 @@ import {
   aside,
   cautionLine,
   escapeHtml,
+  featureText,
   formatDate,
   historyLine,
   isolate,
-  labelled,
   leadWithWaysAround,
   link,
   placeName,
@@ -100,10 +100,7 @@ export function featureLine(
   lang: Lang,
   verdict = t(lang, `verdict.${f.status}`),
 ): string {
-  const shown = f.mechanism
-    ? t(lang, "answer.mechanism", { verdict, mechanism: f.mechanism.toUpperCase() })
-    : verdict;
-  return `• ${escapeHtml(labelled(t(lang, `feature.${f.feature}` as MessageKey), shown, lang))}`;
+  return `• ${escapeHtml(featureText(f, lang, verdict))}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { Lang } from "../kb/schema.js";
 import type { Target, TimelineEntry } from "../model/status.js";
-import { type MessageKey, t } from "./i18n/index.js";
+import { t } from "./i18n/index.js";
 import { sourceSentence } from "./sources.js";
-import { aside, formatDate, labelled, placeName, serviceName } from "./text.js";
+import { aside, featureText, formatDate, placeName, serviceName } from "./text.js";
 
 // Atom feeds (RFC 4287) of confirmed status changes, for people who follow a country or a service in a
 // feed reader rather than in Telegram. Pure: the route reads the timelines, this writes the XML. Every
@@ -62,12 +62,7 @@ export function entryTitle(kb: KnowledgeBase, { target, entry }: FeedEntry, lang
 export function entryText({ entry }: FeedEntry, lang: Lang): string {
   const lines = [t(lang, "answer.since", { since: formatDate(entry.at, lang, { inline: true }) })];
   for (const feature of entry.features ?? []) {
-    if (feature.status === "ok") continue;
-    const verdict = t(lang, `verdict.${feature.status}`);
-    const how = feature.mechanism
-      ? t(lang, "answer.mechanism", { verdict, mechanism: feature.mechanism.toUpperCase() })
-      : verdict;
-    lines.push(labelled(t(lang, `feature.${feature.feature}` as MessageKey), how, lang));
+    if (feature.status !== "ok") lines.push(featureText(feature, lang));
   }
   for (const source of entry.sources ?? []) lines.push(sourceSentence(source, lang, Date.parse(entry.at)));
   return lines.join("\n");

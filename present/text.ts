@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { KbEvent, Lang, Localized } from "../kb/schema.js";
-import type { ServiceStatusValue } from "../model/status.js";
+import type { Mechanism, ServiceStatusValue, Verdict } from "../model/status.js";
 import type { RelatedService } from "../pipeline/answer.js";
 import { isRtl, localDigits, type MessageKey, t } from "./i18n/index.js";
 
@@ -51,6 +51,23 @@ export function tHtml(
     if (typeof value === "object") return value.html;
     return escapeHtml(typeof value === "number" ? localDigits(String(value), lang) : value);
   });
+}
+
+/** "blocked (TLS)": a verdict, or any status word, with how it fails where that is known. */
+export const withMechanism = (verdict: string, mechanism: Mechanism | null, lang: Lang): string =>
+  mechanism ? t(lang, "answer.mechanism", { verdict, mechanism: mechanism.toUpperCase() }) : verdict;
+
+/** "Photos, video and voice notes: blocked (TLS)", plain text in the language's punctuation. */
+export function featureText(
+  f: { feature: string; status: Verdict; mechanism: Mechanism | null },
+  lang: Lang,
+  verdict = t(lang, `verdict.${f.status}`),
+): string {
+  return labelled(
+    t(lang, `feature.${f.feature}` as MessageKey),
+    withMechanism(verdict, f.mechanism, lang),
+    lang,
+  );
 }
 
 /**

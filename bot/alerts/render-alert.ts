@@ -18,6 +18,7 @@ import {
   STATUS_MARK,
   serviceName,
   tHtml,
+  withMechanism,
 } from "../../present/text.js";
 import { TELEGRAM_MESSAGE_LIMIT } from "../split.js";
 
@@ -128,12 +129,7 @@ function featureLines(features: readonly FeatureStatus[], lang: Lang): string[] 
   for (const [verdict, key] of VERDICT_LINES) {
     const named = features
       .filter((f) => f.status === verdict)
-      .map((f) => {
-        const name = inSentence(featureName(f.feature, lang));
-        return f.mechanism
-          ? t(lang, "answer.mechanism", { verdict: name, mechanism: f.mechanism.toUpperCase() })
-          : name;
-      });
+      .map((f) => withMechanism(inSentence(featureName(f.feature, lang)), f.mechanism, lang));
     if (named.length > 0)
       lines.push(tHtml(lang, key, { features: named.join(t(lang, "list.groupSeparator")) }));
   }

@@ -1,7 +1,7 @@
 import type { Lang } from "../../kb/schema.js";
 import type { OoniSummary, OoniUnavailable } from "../../model/ooni.js";
 import { t, tPlural } from "../../present/i18n/index.js";
-import { escapeHtml, formatDate } from "../../present/text.js";
+import { escapeHtml, formatDate, withMechanism } from "../../present/text.js";
 
 // What an answer says about OONI's public measurements, crediting the source: how many in the window and
 // when the newest was taken, then our analyzer's reading of the newest ones (never OONI's own verdict).
@@ -25,10 +25,7 @@ export function ooniCreditLines(ooni: OoniSummary | OoniUnavailable | undefined,
   ];
   const analysed = ooni.analysed ?? 0;
   if (analysed > 0) {
-    const status = t(lang, `status.${ooni.status}`);
-    const reading = ooni.mechanism
-      ? t(lang, "answer.mechanism", { verdict: status, mechanism: ooni.mechanism.toUpperCase() })
-      : status;
+    const reading = withMechanism(t(lang, `status.${ooni.status}`), ooni.mechanism, lang);
     lines.push(escapeHtml(t(lang, "ooni.reading", { analysed, reading })));
   }
   return lines;
