@@ -128,7 +128,7 @@ async function historyReply(
   await writeFile(path, chart.png);
   const events = kb.eventsFor(target.service, target.country);
   return [
-    renderHistory(kb, target, await store.getTimeline(target), events, lang),
+    renderHistory(kb, target, chart.timeline, events, lang),
     escapeHtml(t(lang, "console.chartWritten", { path })),
   ].join("\n\n");
 }

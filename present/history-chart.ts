@@ -1,7 +1,7 @@
 import { measuredUntil } from "../analysis/availability.js";
 import type { KnowledgeBase } from "../kb/knowledge-base.js";
 import type { Lang } from "../kb/schema.js";
-import type { Target } from "../model/status.js";
+import type { Target, TimelineEntry } from "../model/status.js";
 import type { StatusStore } from "../model/store.js";
 import { DEFAULT_DAYS, renderTimelinePng, renderTimelineSvg, type TimelineChart } from "./chart.js";
 import { placeName, serviceName } from "./text.js";
@@ -18,6 +18,8 @@ export interface HistoryChartPng {
   height: number;
   /** What the chart shows, in words: send it as the photo's caption (it is plain text, not HTML). */
   alt: string;
+  /** The measured timeline the chart was drawn from, read once: /history lists it under the chart. */
+  timeline: readonly TimelineEntry[];
 }
 
 export interface HistoryChartOptions {
@@ -76,6 +78,7 @@ export async function historyChart(
   return {
     ...chart,
     alt: alt.length > CAPTION_LIMIT ? `${alt.slice(0, CAPTION_LIMIT - 1).join("")}…` : chart.alt,
+    timeline: input.timeline,
   };
 }
 

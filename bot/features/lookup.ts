@@ -76,7 +76,7 @@ async function sendHistory(ctx: BotContext, deps: BotDeps, target: Target): Prom
   const chart = await historyChart(store, kb, target, ctx.lang);
   await ctx.replyWithPhoto({ source: chart.png, filename: "history.png" }, { caption: chart.alt });
   const events = kb.eventsFor(target.service, target.country);
-  await sendHtml(ctx, renderHistory(kb, target, await store.getTimeline(target), events, ctx.lang));
+  await sendHtml(ctx, renderHistory(kb, target, chart.timeline, events, ctx.lang));
 }
 
 export const isKnown = (deps: BotDeps, target: Target): boolean =>
