@@ -307,8 +307,8 @@ describe("service page", () => {
   });
 
   it("groups evidence lines by vantage", () => {
-    expect(groupEvidence(["a x: 1", "b y: 2", "a z: 3", "bare"])).toEqual([
-      { vantage: "a", lines: ["x: 1", "z: 3"] },
+    expect(groupEvidence(["a x: 1", "b y: 2", "a z: 3", "bare", "a: offline"])).toEqual([
+      { vantage: "a", lines: ["x: 1", "z: 3", "offline"] },
       { vantage: "b", lines: ["y: 2"] },
       { vantage: "", lines: ["bare"] },
     ]);

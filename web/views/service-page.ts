@@ -90,12 +90,15 @@ const scrollable = (label: string, table: SafeHtml) =>
 
 const timeEl = (iso: string, lang: Lang) => html`<time datetime="${iso}">${formatDate(iso, lang)}</time>`;
 
-/** Evidence lines are `<vantage> <endpoint>: <what it saw>` (probes/cycle.ts): grouped by vantage. */
+/**
+ * Evidence lines are `<vantage> <endpoint>: <what it saw>`, or `<vantage>: <what it saw>` about the vantage
+ * itself (offline, not measured; analysis/judge-cycle.ts): grouped by vantage, one group for both kinds.
+ */
 export function groupEvidence(evidence: readonly string[]): { vantage: string; lines: string[] }[] {
   const groups = new Map<string, string[]>();
   for (const line of evidence) {
     const space = line.indexOf(" ");
-    const vantage = space > 0 ? line.slice(0, space) : "";
+    const vantage = space > 0 ? line.slice(0, space).replace(/:$/, "") : "";
     const rest = space > 0 ? line.slice(space + 1) : line;
     groups.set(vantage, [...(groups.get(vantage) ?? []), rest]);
   }
