@@ -199,10 +199,7 @@ export async function runStart(_io: Io): Promise<number> {
     const reachability = telegramReachability(log);
     // Polling and every retry below stop with the process; a bot that never reached Telegram stops too.
     const connecting = new AbortController();
-    stopped.then(
-      () => connecting.abort(),
-      () => {},
-    );
+    void stopped.then(() => connecting.abort());
     const reachTelegram = () =>
       connectTelegram(telegramBot.telegram, { log, reachability, signal: connecting.signal }).then((me) => {
         telegramBot.botInfo = me;
