@@ -1,15 +1,19 @@
 import type { ServiceStatus, Target } from "../model/status.js";
-import type { AtomicKv } from "../model/store.js";
+import type { AtomicKv, ChatId, ChatSettings } from "../model/store.js";
 import type { ChangeMark } from "./change-mark.js";
 import { KvStore } from "./domain.js";
 
-// An answer reads a dozen statuses and a report count, which change only when a cycle writes a status or
-// a person reports a problem: so they are kept in this process and the store is read on a miss only.
+// An answer reads its chat's settings, a dozen statuses and a report count, which change only when a
+// command changes the chat, a cycle writes a status or a person reports a problem: so they are kept in
+// this process and the store is read on a miss only.
 // Whatever any process on the store writes to them, it then moves the store's change mark
 // (store/change-mark.ts); every read here compares the mark first and forgets everything kept once it
 // moved. A read that begins after a write finished therefore sees that write, on this replica or another.
 
-/** Beyond this many kept statuses no more are kept: targets are the knowledge base's, far fewer. */
+/**
+ * Beyond this many kept statuses (or chats) no more are kept: targets are the knowledge base's, far
+ * fewer; chats beyond it are read from the store as before.
+ */
 const MAX_KEPT = 20_000;
 
 /** The domain store with statuses and report counts read through a cache (store/README.md). */
@@ -26,6 +30,8 @@ export class CachedKvStore extends KvStore {
   private readonly statuses = new Map<string, ServiceStatus | null>();
   /** Targets nobody reported at or after the time kept: the count stays 0 for any later start. */
   private readonly unreported = new Map<string, number>();
+  /** Chat settings by chat, null for a chat without any (most people asking a question). Frozen. */
+  private readonly chats = new Map<ChatId, ChatSettings | null>();
 
   constructor(
     kv: AtomicKv,
@@ -58,6 +64,36 @@ export class CachedKvStore extends KvStore {
       if (keep) this.statuses.set(keyOf(target), status ?? null);
     }
     return targets.map((target, i) => found[i] ?? byKey.get(keyOf(target)));
+  }
+
+  override async getChat(chatId: ChatId): Promise<ChatSettings | undefined> {
+    const generation = await this.markNow();
+    const kept = this.chats.get(chatId);
+    if (kept !== undefined) return kept ?? undefined;
+    const read = await super.getChat(chatId);
+    const settings = read === undefined ? undefined : deepFreeze(read);
+    if (this.generation === generation && this.chats.size < MAX_KEPT)
+      this.chats.set(chatId, settings ?? null);
+    return settings;
+  }
+
+  override async updateChat(
+    chatId: ChatId,
+    patch: Partial<Omit<ChatSettings, "chatId">>,
+  ): Promise<ChatSettings> {
+    let updated: ChatSettings = { chatId };
+    await this.afterWrite(async () => {
+      updated = await super.updateChat(chatId, patch);
+    });
+    return updated;
+  }
+
+  override async migrateChat(from: ChatId, to: ChatId): Promise<number> {
+    let moved = 0;
+    await this.afterWrite(async () => {
+      moved = await super.migrateChat(from, to);
+    });
+    return moved;
   }
 
   override async putStatus(status: ServiceStatus): Promise<void> {
@@ -102,6 +138,7 @@ export class CachedKvStore extends KvStore {
   private forget(mark: string | undefined): void {
     this.statuses.clear();
     this.unreported.clear();
+    this.chats.clear();
     this.mark = mark;
     this.generation++;
   }

@@ -152,6 +152,27 @@ describe.each(BACKENDS)("status cache: $kind", (backend) => {
       expect(await replicaB.countReports(OTHER, now - HOUR_MS)).toBe(0);
     });
 
+    it("shows a chat's changed settings in the very next read, on this replica and the other", async () => {
+      for (const store of [replicaA, replicaB, replicaA, replicaB])
+        expect(await store.getChat("-100")).toBeUndefined();
+      expect(await replicaB.updateChat("-100", { lang: "fa" })).toEqual({ chatId: "-100", lang: "fa" });
+      expect((await replicaA.getChat("-100"))?.lang).toBe("fa");
+      expect((await replicaA.getChat("-100"))?.lang).toBe("fa");
+      await replicaA.updateChat("-100", { lang: "ru", country: "IR" });
+      for (const store of [replicaB, replicaA]) {
+        expect(await store.getChat("-100")).toEqual({ chatId: "-100", lang: "ru", country: "IR" });
+      }
+      // A group that became a supergroup: its settings move, and neither id is read from memory as it was.
+      await replicaB.subscribe("-100", TARGET);
+      expect(await replicaB.migrateChat("-100", "-1000100")).toBe(1);
+      expect(await replicaA.getChat("-100")).toBeUndefined();
+      expect((await replicaA.getChat("-1000100"))?.lang).toBe("ru");
+      const kept = await replicaA.getChat("-1000100");
+      expect(() => {
+        (kept as { lang: string }).lang = "en";
+      }).toThrow(TypeError);
+    });
+
     it("gives back frozen statuses, so one reader cannot change what the next one is given", async () => {
       await replicaA.putStatus(status(1));
       await replicaA.getStatus(TARGET);
