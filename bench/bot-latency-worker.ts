@@ -2,8 +2,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import { startBotApiServer } from "../test/support/bot-api-server.js";
 
 // The latency benchmark's side of Telegram, on its own thread: it delivers each question to a bot's webhook
-// and times it until the bot's sendMessage begins to arrive at the loopback Bot API server. Both clocks are
-// this thread's, and the bots' event loop does none of the timing.
+// and times it until the bot's reply begins to reach it: the webhook's response when the reply rides in it
+// (made then at the loopback Bot API server, as Telegram makes it), else the bot's own sendMessage
+// arriving there. Both clocks are this thread's, and the bots' event loop does none of the timing.
 
 export interface LatencyWorkerData {
   token: string;
@@ -25,7 +26,7 @@ export interface LatencyRun {
   warmup: number;
 }
 
-/** Milliseconds from posting the update to the sendMessage's arrival, per bot, in round order. */
+/** Milliseconds from posting the update to the reply's arrival, per bot, in round order. */
 export type LatencySamples = Record<string, number[]>;
 
 const { token } = workerData as LatencyWorkerData;
@@ -64,13 +65,17 @@ async function ask(
     headers: { ...headers, "content-type": "application/json" },
     body: JSON.stringify(update),
   });
-  await response.arrayBuffer();
+  // When the response begins to arrive, as a sendMessage's arrival is timed when it begins to arrive.
+  const respondedAt = preciseNow();
+  const body = await response.text();
   if (!response.ok) throw new Error(`webhook answered HTTP ${response.status}`);
+  const contentType = response.headers.get("content-type");
+  await server.followWebhookResponse({ status: response.status, contentType, body });
   await arrived;
   arrivals.delete(String(chatId));
   const send = server.sends.findLast((s) => s.chatId === String(chatId));
   if (send === undefined) throw new Error(`no sendMessage for chat ${chatId}`);
-  return send.receivedAt - postedAt;
+  return body === "" ? send.receivedAt - postedAt : respondedAt - postedAt;
 }
 
 async function run(spec: LatencyRun): Promise<LatencySamples> {

@@ -24,13 +24,17 @@ import { timedStore } from "./store-timing.js";
 // Question to sendMessage on loopback: the bot (createTelegramBot, memory store, the shipped knowledge base,
 // its default rate limits) against a bare telegraf echo bot, measured the same way in the same run. Both
 // get each update as an HTTP webhook on 127.0.0.1, each through its own: the bot through the webhook it
-// serves in production (bot/webhook.ts), the echo bot through telegraf's webhookCallback (webhookReply off
-// as the bot uses it). Both answer through the same loopback Bot API server, which runs with the timing on
-// a thread of its own. The target: our p50 and p99 within 1.5× the echo bot's.
+// serves in production (bot/webhook.ts), the echo bot through telegraf's webhookCallback. Each answers as
+// it does in production: the bot's answer rides in the webhook's response (bot/delivery.ts, replyGate);
+// the echo bot's is its own sendMessage, since telegraf never puts sendMessage in a webhook reply (its
+// allowlist). The timing, on a thread of its own with the loopback Bot API server, ends when the reply
+// begins to reach that thread: the response, or the sendMessage. The target: our
+// p50 and p99 within 1.5× the echo bot's.
 //
 // Then once more on the SQLite store, the embedded default, with the same target: statuses and report
-// counts come from the store's in-process cache (store/status-cache.ts), so an answer's remaining store
-// round trips through sqlite3's thread pool are the update claim's, which the echo bot never makes.
+// counts come from the store's in-process cache (store/status-cache.ts), as do the settings of a chat seen
+// before; every question here comes from a new chat, so an answer's remaining store round trips through
+// sqlite3's thread pool are that chat's settings (none) and the update claim, which the echo bot never makes.
 
 export interface BotLatencyBenchOptions {
   rounds: number;
@@ -102,7 +106,7 @@ async function measure(
     const echo = new Telegraf(TOKEN, { telegram: { apiRoot, webhookReply: false } });
     echo.on("text", (ctx) => ctx.reply(ctx.message.text));
 
-    const webhook = webhookRoutes({ secret: SECRET, deliver: ours.deliver, accepting: () => true });
+    const webhook = webhookRoutes({ secret: SECRET, deliver: ours.deliverByWebhook, accepting: () => true });
     const hooks: Record<string, string> = {};
     for (const [label, handler, path] of [
       ["echo", echo.webhookCallback("/hook"), "/hook"],
@@ -122,7 +126,7 @@ async function measure(
     worker.postMessage(spec);
     const [reply] = (await once(worker, "message")) as [{ samples?: LatencySamples; error?: string }];
     if (!reply.samples) throw new Error(`latency bench failed: ${reply.error}`);
-    const label = `bot latency (${options.rounds} questions, webhook → sendMessage${storeLabel})`;
+    const label = `bot latency (${options.rounds} questions, webhook → reply${storeLabel})`;
     return [
       ...figures(reply.samples, label),
       // Every question of the run, warm-up included, went through the store.

@@ -22,6 +22,17 @@ const CLAIM_POLL_MS = 100;
  */
 export type Delivery = "handled" | "duplicate" | "busy";
 
+/** A webhook update's delivery, with the call its response is to carry. */
+export interface WebhookAnswer {
+  delivery: Delivery;
+  reply?: WebhookReply;
+  /**
+   * With `reply`: call it once, when the response carrying the reply is written (`true`: the update is
+   * recorded as handled) or could not be (`false`: Telegram delivers it again).
+   */
+  responded?: (written: boolean) => Promise<void>;
+}
+
 /**
  * Claims an update, waiting while another delivery holds it: that one finishes (done) or its process died
  * and the claim lapses (claimed here). Past `waitMs` it is left busy.
@@ -71,22 +82,48 @@ export function serialLane(): <T>(task: () => Promise<T>) => Promise<T> {
 /** Bot API methods that show a person something; "typing…" is no answer. */
 const VISIBLE = /^(send(?!ChatAction)|answer|edit|copy|forward)/;
 
+/**
+ * The visible methods a webhook's response may carry: JSON ones (a photo's upload cannot ride in a
+ * response), and only those whose result no handler reads, since Telegram never says how it went.
+ */
+const HOLDABLE: ReadonlySet<string> = new Set([
+  "sendMessage",
+  "editMessageText",
+  "editMessageReplyMarkup",
+  "answerCallbackQuery",
+  "answerInlineQuery",
+]);
+
+/** A Bot API call made by Telegram itself when it reads the webhook's response (Bot API, "Making requests when getting updates"). */
+export interface WebhookReply {
+  method: string;
+  payload: unknown;
+}
+
 /** Whether an update's handler has shown its person anything, and whether it may still. */
 export interface ReplyGate {
   replied: boolean;
   closed: boolean;
   /** Visible calls under way, which may show something yet. */
   sending: Set<Promise<unknown>>;
+  /**
+   * Webhook updates: the latest visible call, held back until the handler makes another (it is sent then,
+   * so the order stays) or ends (it rides in the webhook's response). Counted as replied.
+   */
+  held: WebhookReply | undefined;
 }
 
-/** Watches (and, once closed, refuses) every call of one update's client. */
-export function replyGate(telegram: Telegram): ReplyGate {
-  const gate: ReplyGate = { replied: false, closed: false, sending: new Set() };
+/**
+ * Watches (and, once closed, refuses) every call of one update's client. With `holdLast`, the update's
+ * last visible call is held for the webhook's response (see `held`): Telegram makes that call only once
+ * it has the response, which also acknowledges the update, so an answer is never shown for an update
+ * Telegram will deliver again, and a process killed before responding has shown nothing.
+ */
+export function replyGate(telegram: Telegram, options: { holdLast?: boolean } = {}): ReplyGate {
+  const gate: ReplyGate = { replied: false, closed: false, sending: new Set(), held: undefined };
   const call = telegram.callApi.bind(telegram) as (m: string, p: unknown, o?: unknown) => Promise<unknown>;
-  telegram.callApi = (async (method: string, payload: unknown, options?: unknown) => {
-    if (gate.closed) throw new UpdateAbandonedError(`${method} of an update already answered by its apology`);
-    if (!VISIBLE.test(method)) return call(method, payload, options);
-    const sending = call(method, payload, options);
+  const send = async (method: string, payload: unknown, callOptions?: unknown) => {
+    const sending = call(method, payload, callOptions);
     gate.sending.add(sending);
     try {
       const result = await sending;
@@ -95,8 +132,50 @@ export function replyGate(telegram: Telegram): ReplyGate {
     } finally {
       gate.sending.delete(sending);
     }
+  };
+  telegram.callApi = (async (method: string, payload: unknown, callOptions?: unknown) => {
+    if (gate.closed) throw new UpdateAbandonedError(`${method} of an update already answered by its apology`);
+    if (!VISIBLE.test(method)) return call(method, payload, callOptions);
+    if (!options.holdLast) return send(method, payload, callOptions);
+    const before = gate.held;
+    gate.held = undefined;
+    if (before) await send(before.method, before.payload);
+    if (!HOLDABLE.has(method)) return send(method, payload, callOptions);
+    gate.held = { method, payload };
+    gate.replied = true;
+    // What telegraf's own webhook reply resolves with: no handler reads these calls' results.
+    return true;
   }) as Telegram["callApi"];
   return gate;
+}
+
+/**
+ * A client whose visible calls are held in `gate` for the webhook's response rather than made: how an
+ * apology reaches the person of a webhook update, once its handler's gate is closed.
+ */
+export function holdingClient(telegram: Telegram, gate: ReplyGate): Telegram {
+  const client = Object.create(telegram) as Telegram;
+  client.callApi = (async (method: string, payload: unknown) => {
+    gate.held = { method, payload };
+    return true;
+  }) as Telegram["callApi"];
+  return client;
+}
+
+/** The call held for the webhook's response, if any; the gate takes nothing more after it. */
+export function takeHeldReply(gate: ReplyGate | undefined): WebhookReply | undefined {
+  if (gate === undefined) return undefined;
+  gate.closed = true;
+  const held = gate.held;
+  gate.held = undefined;
+  return held;
+}
+
+/** The webhook response's body for `reply`: the method and its parameters, null fields left out. */
+export function webhookReplyBody(reply: WebhookReply): string {
+  return JSON.stringify({ method: reply.method, ...(reply.payload as object) }, (_key, value: unknown) =>
+    value == null ? undefined : value,
+  );
 }
 
 /** A call of a handler that ran past its timeout, after its person was told it failed. */

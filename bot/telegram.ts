@@ -12,11 +12,14 @@ import { commandMenu, MENU_LANGUAGES } from "./commands.js";
 import {
   claimWhenFree,
   type Delivery,
+  holdingClient,
   isLong,
   type ReplyGate,
   replyGate,
   serialLane,
+  takeHeldReply,
   UPDATE_CLAIM_TTL_MS,
+  type WebhookAnswer,
 } from "./delivery.js";
 import { aboutFeature } from "./features/about.js";
 import { acknowledge, unhandledButton } from "./features/buttons.js";
@@ -36,7 +39,7 @@ import { settingsFeature } from "./features/settings.js";
 import { subscriptionsFeature } from "./features/subscriptions.js";
 import { INLINE_RATE, MESSAGE_RATE } from "./person-limiter.js";
 
-export type { BotContext, Delivery };
+export type { BotContext, Delivery, WebhookAnswer };
 
 export interface TelegramBotOptions {
   token: string;
@@ -62,8 +65,13 @@ export const HANDLER_TIMEOUT_MS = 10_000;
 /** The bot as the composition root drives it. */
 export type TelegramBot = Telegraf & {
   inFlight: InFlight;
-  /** Handles one update as a webhook hands it over; `handleUpdate` does the same and tells nothing. */
+  /** Handles one update as polling hands it over; `handleUpdate` does the same and tells nothing. */
   deliver(update: Update): Promise<Delivery>;
+  /**
+   * Handles one update as the webhook hands it over: its answer's last call is held for the webhook's
+   * response (bot/delivery.ts, replyGate).
+   */
+  deliverByWebhook(update: Update): Promise<WebhookAnswer>;
 };
 
 /** What the composition root needs to stop the bot cleanly. */
@@ -172,11 +180,18 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   // only once telegraf is through with it (answered, failed and told, or timed out and told): a process
   // killed before that leaves a claim that lapses, and Telegram's re-delivery is handled then.
   const longLane = serialLane();
-  const deliver = async (update: Update): Promise<Delivery> => {
+  /** Updates delivered by webhook, whose last call rides in the webhook's response. */
+  const byWebhook = new WeakSet<Update>();
+  const settled = () => {
+    active--;
+    if (active === 0) for (const wake of idle.splice(0)) wake();
+  };
+  const run = async (update: Update): Promise<WebhookAnswer> => {
     const updateId = update.update_id;
     // One owner per delivery: the same update delivered twice to this process is handled once too.
     const owner = randomUUID();
     active++;
+    let answer: WebhookAnswer | undefined;
     try {
       let claim: UpdateClaim | undefined;
       try {
@@ -186,11 +201,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       }
       if (claim === "done") {
         options.log.debug("duplicate update ignored", { updateId });
-        return "duplicate";
+        return { delivery: "duplicate" };
       }
       if (claim === "busy") {
         options.log.warn("update still handled elsewhere: left for Telegram to deliver again", { updateId });
-        return "busy";
+        return { delivery: "busy" };
       }
       const renewal = setInterval(() => {
         store.claimUpdate(updateId, owner, UPDATE_CLAIM_TTL_MS).catch(() => undefined);
@@ -201,16 +216,43 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       } finally {
         clearInterval(renewal);
       }
-      if (claim === "claimed") {
+      const record = async () => {
+        if (claim !== "claimed") return;
         await store.finishUpdate(updateId).catch((error: unknown) => {
           options.log.warn("could not record an update as handled", { updateId, error });
         });
+      };
+      const reply = takeHeldReply(replies.get(update));
+      if (reply === undefined) {
+        await record();
+        return { delivery: "handled" };
       }
-      return "handled";
+      // An answer in the webhook's response is shown only once the response is written: recorded as
+      // handled before that, a process killed in between would leave the update unanswered, its
+      // re-delivery taken for a duplicate. Still in flight until then, so a graceful stop waits for it.
+      let once = false;
+      answer = {
+        delivery: "handled",
+        reply,
+        responded: async (written) => {
+          if (once) return;
+          once = true;
+          try {
+            if (written) await record();
+          } finally {
+            settled();
+          }
+        },
+      };
+      return answer;
     } finally {
-      active--;
-      if (active === 0) for (const wake of idle.splice(0)) wake();
+      if (answer === undefined) settled();
     }
+  };
+  const deliver = async (update: Update): Promise<Delivery> => (await run(update)).delivery;
+  const deliverByWebhook = (update: Update): Promise<WebhookAnswer> => {
+    byWebhook.add(update);
+    return run(update);
   };
   // Polling and anyone else calling handleUpdate go through the claim too.
   bot.handleUpdate = async (update) => {
@@ -220,8 +262,8 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   if (options.metrics) bot.use(timeUpdates(options.metrics));
   bot.use(async (ctx, next) => {
     transport.attach(ctx.telegram);
+    replies.set(ctx.update, replyGate(ctx.telegram, { holdLast: byWebhook.has(ctx.update) }));
     if (claimFailures.has(ctx.update)) throw claimFailures.get(ctx.update);
-    replies.set(ctx.update, replyGate(ctx.telegram));
     await next();
   });
   bot.use(conversationComposer(deps, options.rateLimits ?? { messages: MESSAGE_RATE, inline: INLINE_RATE }));
@@ -241,8 +283,10 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       await Promise.race([Promise.allSettled(gate.sending), waited]);
       if (gate.replied) return;
     }
-    // The apology goes through the bot's own client, which the closed gate does not hold back.
-    const apologizing = Object.create(ctx, { telegram: { value: bot.telegram } }) as BotContext;
+    // The apology goes through the bot's own client, which the closed gate does not hold back; for a
+    // webhook update, in the response like any answer.
+    const client = gate && byWebhook.has(ctx.update) ? holdingClient(bot.telegram, gate) : bot.telegram;
+    const apologizing = Object.create(ctx, { telegram: { value: client } }) as BotContext;
     try {
       // A store that is down (Redis gone) is no bug of the answer: the person is told to come back later.
       // Without the store the chat's own language is unknown: the person's Telegram language stands in.
@@ -255,7 +299,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       options.log.warn("could not report the failure", { updateId: ctx.update.update_id, error: apology });
     }
   });
-  return Object.assign(bot as unknown as Telegraf, { inFlight, deliver });
+  return Object.assign(bot as unknown as Telegraf, { inFlight, deliver, deliverByWebhook });
 }
 
 /** Whether the store failing is what made `error` (anywhere along its causes). */

@@ -1,16 +1,18 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Context, Hono } from "hono";
 import type { Update } from "telegraf/types";
-import type { Delivery } from "./delivery.js";
+import { type WebhookAnswer, webhookReplyBody } from "./delivery.js";
 
 // The Telegram webhook as a Hono app the composition root mounts on the web server (cli/start.ts), served
 // here rather than by telegraf's webhookCallback, which decodes the body chunk by chunk (a character split
 // across two TCP segments became U+FFFD), reads a body of any size, answers a wrong secret as "not found",
 // and whose debug output (DEBUG=telegraf:*) prints the secret of every refused request. In order: the
 // method, the secret (before a byte of the body is read), the body's size, then the body decoded as UTF-8
-// once, whole, and handed to the bot. The answer comes once the update is handled: Telegram delivers again
-// what it did not see acknowledged.
+// once, whole, and handed to the bot. The response comes once the update is handled, carrying the answer's
+// last call (bot/delivery.ts, replyGate): Telegram makes that call when it reads the response, which also
+// acknowledges the update, and delivers again what it did not see acknowledged. So a process killed at any
+// point shows that call once: not yet (the update comes again) or with the acknowledgement.
 
 /** The header Telegram sends the secret_token of setWebhook in. */
 export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
@@ -20,8 +22,8 @@ export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 export interface WebhookOptions {
   /** The secret_token registered with setWebhook. */
   secret: string;
-  /** Handles one update (createTelegramBot's `deliver`). */
-  deliver(update: Update): Promise<Delivery>;
+  /** Handles one update (createTelegramBot's `deliverByWebhook`). */
+  deliver(update: Update): Promise<WebhookAnswer>;
   /** False once the bot is stopping: an update is then refused rather than started. */
   accepting(): boolean;
 }
@@ -57,8 +59,11 @@ export function webhookRoutes(options: WebhookOptions): Hono {
       if (body === undefined) return refuse(413);
       const update = parseUpdate(body);
       if (update === undefined) return c.body(null, 400);
-      const delivery = await options.deliver(update);
-      return delivery === "busy" ? c.body(null, 503, AGAIN_LATER) : c.body(null, 200);
+      const answer = await options.deliver(update);
+      if (answer.delivery === "busy") return c.body(null, 503, AGAIN_LATER);
+      if (answer.reply === undefined) return c.body(null, 200);
+      whenWritten(c, answer.responded);
+      return c.body(webhookReplyBody(answer.reply), 200, { "content-type": "application/json" });
     },
   );
   return app;
@@ -83,6 +88,31 @@ async function readBody(c: Context): Promise<Uint8Array | undefined> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);
+}
+
+/**
+ * Calls `responded` once the response is handed to the connection (true) or the connection closed before
+ * (false). Anywhere but node's server (app.request in tests), once the response is made.
+ */
+function whenWritten(c: Context, responded: WebhookAnswer["responded"]): void {
+  if (responded === undefined) return;
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (outgoing === undefined) {
+    setImmediate(() => void responded(true));
+    return;
+  }
+  if (outgoing.destroyed) {
+    void responded(false);
+    return;
+  }
+  // Both come for a response written whole: "finish", then "close".
+  let told = false;
+  const tell = (written: boolean) => {
+    if (!told) void responded(written);
+    told = true;
+  };
+  outgoing.once("finish", () => tell(true));
+  outgoing.once("close", () => tell(outgoing.writableFinished));
 }
 
 /** Strict: a body that is not UTF-8 is refused rather than read with U+FFFD in it. */

@@ -233,7 +233,7 @@ export async function runStart(_io: Io): Promise<number> {
             route: "webhook",
             // Once stopping, an update is refused with 503 rather than started: Telegram sends it again
             // later, to this process restarted or to another replica.
-            app: webhookRoutes({ secret, deliver: telegramBot.deliver, accepting: () => !stopping }),
+            app: webhookRoutes({ secret, deliver: telegramBot.deliverByWebhook, accepting: () => !stopping }),
           });
           connected();
           return stopped;

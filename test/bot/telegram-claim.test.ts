@@ -4,11 +4,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LONG_TEXT, UPDATE_CLAIM_TTL_MS } from "../../bot/delivery.js";
 import { createTelegramBot, type TelegramBot } from "../../bot/telegram.js";
 import { createLogger } from "../../core/log.js";
-import type { Store } from "../../model/store.js";
+import { type Store, StoreError } from "../../model/store.js";
 import { openStore } from "../../store/open.js";
 import { realKb } from "../helpers.js";
 import { TOKEN, textUpdate } from "../scale/support.js";
 import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
+import { buttonPress, textMessage } from "./support/updates.js";
 
 // `deliver`, the claim around every update (bot/telegram.ts), against the loopback Bot API server and a
 // real store: an update is answered at least once (a claim left by a dead process lapses and the
@@ -128,5 +129,77 @@ describe("deliver", () => {
     // The short question did not wait for the queue.
     expect(floodAnsweredBefore).toBeLessThan(10);
     expect(sentTo(606)[0]).toMatch(/^⛔ <b>WhatsApp in China<\/b>/);
+  });
+});
+
+// The webhook's way (bot/webhook.ts): the answer's last call rides in the response, which Telegram makes
+// only once it reads the response, the same moment it takes the update as acknowledged.
+describe("deliverByWebhook", () => {
+  it("holds a question's answer for the response, and records the update only once it is written", async () => {
+    const answer = await bot().deliverByWebhook(textUpdate(9301, 611, QUESTION) as Update);
+    expect(answer.delivery).toBe("handled");
+    expect(answer.reply?.method).toBe("sendMessage");
+    const payload = answer.reply?.payload as { chat_id: number; text: string; parse_mode: string };
+    expect(payload.chat_id).toBe(611);
+    expect(payload.parse_mode).toBe("HTML");
+    expect(payload.text).toMatch(/^⛔ <b>WhatsApp in China<\/b>/);
+    // Nothing went out as the bot's own call.
+    expect(sentTo(611)).toEqual([]);
+    // Not yet recorded as handled: a process killed now has shown nothing, and Telegram delivers it again.
+    expect(await store.claimUpdate(9301, "another-replica", 60_000)).toBe("busy");
+    await answer.responded?.(true);
+    expect(await store.claimUpdate(9301, "another-replica", 60_000)).toBe("done");
+  });
+
+  it("leaves an update whose response could not be written unrecorded", async () => {
+    const one = bot();
+    const answer = await one.deliverByWebhook(textUpdate(9302, 612, QUESTION) as Update);
+    await answer.responded?.(false);
+    expect(one.inFlight.count()).toBe(0);
+    expect(await store.claimUpdate(9302, "another-replica", 60_000)).not.toBe("done");
+  });
+
+  it("counts an update in flight until its response is written, so a graceful stop waits for it", async () => {
+    const one = bot();
+    const answer = await one.deliverByWebhook(textUpdate(9303, 613, QUESTION) as Update);
+    expect(one.inFlight.count()).toBe(1);
+    await answer.responded?.(true);
+    expect(one.inFlight.count()).toBe(0);
+  });
+
+  it("sends all but the last call of a several-call answer itself, in order, and holds the last", async () => {
+    const one = bot();
+    const subscribed = await one.deliverByWebhook(textMessage("/subscribe all cn") as Update);
+    await subscribed.responded?.(true);
+    const before = api.calls.length;
+    const pressed = await one.deliverByWebhook(buttonPress("uns:*:CN") as Update);
+    expect(api.calls.slice(before).map((c) => c.method)).toEqual(["answerCallbackQuery"]);
+    expect(pressed.reply?.method).toBe("editMessageText");
+    await pressed.responded?.(true);
+  });
+
+  it("answers a handler past its timeout with the apology in the response, and refuses its late answer", async () => {
+    const getChat = store.getChat.bind(store);
+    vi.spyOn(store, "getChat").mockImplementation(async (chatId) => {
+      await sleep(700);
+      return getChat(chatId);
+    });
+    const answer = await bot(200).deliverByWebhook(textUpdate(9304, 614, QUESTION) as Update);
+    expect(answer.reply?.method).toBe("sendMessage");
+    expect((answer.reply?.payload as { text?: string } | undefined)?.text).toBe(APOLOGY);
+    await answer.responded?.(true);
+    await sleep(1200);
+    expect(sentTo(614)).toEqual([]);
+    expect(logs.filter((l) => l.includes('"update failed"'))).toHaveLength(1);
+  });
+
+  it("tells the person the bot is unavailable, in the response, when the store cannot claim the update", async () => {
+    vi.spyOn(store, "claimUpdate").mockRejectedValue(new StoreError("redis: connection refused"));
+    const answer = await bot().deliverByWebhook(textUpdate(9305, 615, QUESTION) as Update);
+    expect(answer.delivery).toBe("handled");
+    expect((answer.reply?.payload as { text?: string } | undefined)?.text).toMatch(
+      /^Temporarily unavailable/,
+    );
+    expect(sentTo(615)).toEqual([]);
   });
 });

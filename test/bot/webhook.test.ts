@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import type { Update } from "telegraf/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Delivery } from "../../bot/delivery.js";
+import type { WebhookAnswer } from "../../bot/delivery.js";
 import { SECRET_HEADER, WEBHOOK_MAX_BODY_BYTES, webhookRoutes } from "../../bot/webhook.js";
 import { createLogger } from "../../core/log.js";
 import { createMetrics } from "../../core/metrics.js";
@@ -24,7 +24,9 @@ describe("the webhook", () => {
   let port: number;
   let delivered: Update[];
   let accepting: boolean;
-  let answer: Delivery;
+  let answer: WebhookAnswer;
+  /** What the recording `deliver` waits for before it answers. */
+  let answerReady: Promise<void>;
 
   beforeAll(async () => {
     store = await openStore("memory:");
@@ -41,6 +43,7 @@ describe("the webhook", () => {
         secret: SECRET,
         deliver: async (update) => {
           delivered.push(update);
+          await answerReady;
           return answer;
         },
         accepting: () => accepting,
@@ -55,7 +58,8 @@ describe("the webhook", () => {
   beforeEach(() => {
     delivered = [];
     accepting = true;
-    answer = "handled";
+    answer = { delivery: "handled" };
+    answerReady = Promise.resolve();
   });
 
   const post = (
@@ -96,7 +100,53 @@ describe("the webhook", () => {
     const update = textUpdate(1, 42, "/start");
     const response = await post(JSON.stringify(update));
     expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
     expect(delivered).toEqual([update]);
+  });
+
+  it("carries the answer's last call in the response, and says when it is written or cannot be", async () => {
+    const outcomes: boolean[] = [];
+    answer = {
+      delivery: "handled",
+      reply: {
+        method: "sendMessage",
+        payload: {
+          chat_id: 42,
+          text: "⛔ <b>WhatsApp in China</b>",
+          parse_mode: "HTML",
+          reply_markup: undefined,
+        },
+      },
+      responded: async (written) => {
+        outcomes.push(written);
+      },
+    };
+    const response = await post(JSON.stringify(textUpdate(2, 42, "whatsapp cn")));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.json()).toEqual({
+      method: "sendMessage",
+      chat_id: 42,
+      text: "⛔ <b>WhatsApp in China</b>",
+      parse_mode: "HTML",
+    });
+    expect(outcomes).toEqual([true]);
+
+    // Telegram gone before the answer is ready (its connection closed): nothing is written, so the update
+    // is not recorded as handled, and Telegram delivers it again.
+    let release = () => {};
+    answerReady = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const body = JSON.stringify(textUpdate(3, 42, "whatsapp cn"));
+    const socket = connect(port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.end(`${head(Buffer.byteLength(body), SECRET)}${body}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await expect.poll(() => outcomes).toEqual([true, false]);
   });
 
   it("refuses a wrong or missing secret with 403 before the body is sent", async () => {
@@ -189,7 +239,7 @@ describe("the webhook", () => {
     expect((await post("{}", { [SECRET_HEADER]: "wrong-secret-wrong" })).status).toBe(403);
 
     accepting = true;
-    answer = "busy";
+    answer = { delivery: "busy" };
     const busy = await post(JSON.stringify(textUpdate(8, 42, "/start")));
     expect(busy.status).toBe(503);
     expect(delivered).toHaveLength(1);

@@ -6,7 +6,7 @@ import { freePort } from "../bot/support/start-process.js";
 import { realKb } from "../helpers.js";
 import { textUpdate } from "../scale/support.js";
 import { startBotApiServer } from "../support/bot-api-server.js";
-import { Leftovers, postUpdate, shownByChat, startWebhookBot, TOKEN } from "./webhook-bot.js";
+import { Leftovers, postUpdateOnly, shownByChat, startWebhookBot, TOKEN } from "./webhook-bot.js";
 
 // 40 accounts (issue 15) each sending the parser's worst inputs, 4,096 characters of made-up words and
 // near-misses (bench/parser.ts), as fast as the per-person limit lets them: a burst of its capacity, then
@@ -36,10 +36,12 @@ describe(`${ACCOUNTS} accounts flooding the parser`, () => {
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     let flooded = 0;
 
+    // The flood's answers ride in the webhook's responses, and Telegram would show them from its own servers:
+    // left unmade here, so this process's Bot API server, a stand-in for Telegram, does not slow the timing.
     const flooders = Array.from({ length: ACCOUNTS }, async (_, account) => {
       // The whole burst at once, then as the bucket refills: never a message the limiter would refuse.
       const burst = Array.from({ length: MESSAGE_RATE.capacity }, (_, i) =>
-        postUpdate(
+        postUpdateOnly(
           port,
           textUpdate(updateId++, FLOODER + account, inputs[(account + i) % inputs.length] ?? ""),
         ),
@@ -48,7 +50,7 @@ describe(`${ACCOUNTS} accounts flooding the parser`, () => {
       flooded += burst.length;
       for (let i = 0; Date.now() < until; i++) {
         await sleep(1000 / MESSAGE_RATE.refillPerSecond);
-        await postUpdate(
+        await postUpdateOnly(
           port,
           textUpdate(updateId++, FLOODER + account, inputs[(account + i) % inputs.length] ?? ""),
         );
@@ -58,11 +60,15 @@ describe(`${ACCOUNTS} accounts flooding the parser`, () => {
     const normal: number[] = [];
     const asking = (async () => {
       for (let person = PERSON; Date.now() < until; person++) {
+        // Timed until the answer reaches Telegram, in the webhook's response; Telegram then shows it.
         const t0 = performance.now();
-        expect(await postUpdate(port, textUpdate(updateId++, person, "is whatsapp blocked in china"))).toBe(
-          200,
+        const response = await postUpdateOnly(
+          port,
+          textUpdate(updateId++, person, "is whatsapp blocked in china"),
         );
         normal.push(performance.now() - t0);
+        expect(response.status).toBe(200);
+        await api.followWebhookResponse(response);
         await sleep(NORMAL_EVERY_MS);
       }
     })();

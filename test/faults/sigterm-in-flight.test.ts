@@ -5,12 +5,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../store/open.js";
 import { freePort, waitFor } from "../bot/support/start-process.js";
 import { textMessage } from "../bot/support/updates.js";
-import { startBotApiServer } from "../support/bot-api-server.js";
+import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
 import { Leftovers, postUpdate, startWebhookBot, TOKEN } from "./webhook-bot.js";
 
 // SIGTERM with 200 updates in flight, over the webhook: 200 people send /subscribe at once, Telegram (the
-// loopback Bot API server) takes 1.5 s to accept each answer, and SIGTERM comes when half the answers are
-// on their way and the rest are still being handled. The process must exit within 10 s. Telegram
+// loopback Bot API server) takes 1.5 s to accept each answer the bot sends itself, and SIGTERM comes when
+// half the answers are on their way (each in its webhook response, which Telegram then shows) and the rest
+// are still being handled. The process must exit within 10 s. Telegram
 // redelivers every update whose webhook request got no 2xx, so those are posted again to a restarted
 // process on the same store. Across both runs each person is answered exactly once and subscribed.
 
@@ -23,7 +24,8 @@ const left = new Leftovers();
 afterEach(() => left.clear());
 
 /** Posts an update as Telegram does; true when it was acknowledged (2xx), so Telegram will not redeliver it. */
-const deliver = async (port: number, update: unknown) => (await postUpdate(port, update)) === 200;
+const deliver = async (api: BotApiServer, port: number, update: unknown) =>
+  (await postUpdate(api, port, update)) === 200;
 
 describe("SIGTERM with 200 updates in flight", () => {
   it("exits within 10 s; after a restart each update is answered once, none lost", async () => {
@@ -42,7 +44,7 @@ describe("SIGTERM with 200 updates in flight", () => {
         language_code: "en",
       }),
     );
-    const acknowledged = updates.map((update) => deliver(port, update));
+    const acknowledged = updates.map((update) => deliver(api, port, update));
     await waitFor("half the answers on their way", () => api.sends.length >= IN_FLIGHT / 2, 30_000);
     const sentAtSigterm = api.sends.length;
     const { code, ms } = await first.terminate();
@@ -52,7 +54,7 @@ describe("SIGTERM with 200 updates in flight", () => {
     // Telegram's redelivery: every update whose request was not acknowledged, to the restarted bot.
     const unacknowledged = updates.filter((_, n) => !acks[n]);
     const second = left.keep(await startWebhookBot(api, port, `sqlite://${storeFile}`));
-    const redelivered = await Promise.all(unacknowledged.map((update) => deliver(port, update)));
+    const redelivered = await Promise.all(unacknowledged.map((update) => deliver(api, port, update)));
     const restart = await second.terminate();
 
     const perChat = new Map<string, string[]>();

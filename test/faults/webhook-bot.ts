@@ -36,40 +36,74 @@ export async function startWebhookBot(
   return running;
 }
 
-/** Posts an update as Telegram does; resolves with the status, 0 when the connection was refused or cut. */
-export async function postUpdate(port: number, update: unknown, secret = WEBHOOK_SECRET): Promise<number> {
+/** A webhook response as Telegram reads it. */
+export interface WebhookResponse {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+/** Posts an update as Telegram does; resolves with the response, status 0 when the connection was refused or cut. */
+export async function postUpdateOnly(
+  port: number,
+  update: unknown,
+  secret = WEBHOOK_SECRET,
+): Promise<WebhookResponse> {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}${WEBHOOK_PATH}`, {
+    const answer = await fetch(`http://127.0.0.1:${port}${WEBHOOK_PATH}`, {
       method: "POST",
       headers: { "content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret },
       body: JSON.stringify(update),
     });
-    await response.arrayBuffer();
-    return response.status;
+    return {
+      status: answer.status,
+      contentType: answer.headers.get("content-type"),
+      body: await answer.text(),
+    };
   } catch {
-    return 0;
+    return { status: 0, contentType: null, body: "" };
   }
 }
 
 /**
- * Posts `body` over a raw connection in `parts` (byte offsets where one TCP write ends and the next
- * begins, `gapMs` apart); resolves with the status line's code.
+ * Posts an update as Telegram does, and as Telegram makes the call its response carries, at `api`.
+ * Resolves with the status, 0 when the connection was refused or cut (Telegram then made no call).
  */
-export function postInParts(port: number, body: Buffer, cuts: number[], gapMs = 50): Promise<number> {
+export async function postUpdate(
+  api: Pick<BotApiServer, "followWebhookResponse">,
+  port: number,
+  update: unknown,
+  secret = WEBHOOK_SECRET,
+): Promise<number> {
+  const response = await postUpdateOnly(port, update, secret);
+  await api.followWebhookResponse(response);
+  return response.status;
+}
+
+/**
+ * Posts `body` over a raw connection in `parts` (byte offsets where one TCP write ends and the next
+ * begins, `gapMs` apart), then makes the call its response carries at `api`, as Telegram does; resolves
+ * with the status line's code.
+ */
+export async function postInParts(
+  api: Pick<BotApiServer, "followWebhookResponse">,
+  port: number,
+  body: Buffer,
+  cuts: number[],
+  gapMs = 50,
+): Promise<number> {
   const head = Buffer.from(
     `POST ${WEBHOOK_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\nX-Telegram-Bot-Api-Secret-Token: ${WEBHOOK_SECRET}\r\n\r\n`,
   );
   const edges = [0, ...cuts, body.length];
   const parts = [head, ...edges.slice(1).map((end, i) => body.subarray(edges[i], end))];
-  return new Promise((resolve, reject) => {
+  const received = await new Promise<Buffer>((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     socket.setNoDelay(true);
-    let received = "";
-    socket.on("data", (d) => {
-      received += d;
-    });
+    const chunks: Buffer[] = [];
+    socket.on("data", (d) => chunks.push(d));
     socket.on("error", reject);
-    socket.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0)));
+    socket.on("close", () => resolve(Buffer.concat(chunks)));
     socket.on("connect", async () => {
       for (const part of parts) {
         socket.write(part);
@@ -77,6 +111,32 @@ export function postInParts(port: number, body: Buffer, cuts: number[], gapMs = 
       }
     });
   });
+  const response = parseRawResponse(received);
+  await api.followWebhookResponse(response);
+  return response.status;
+}
+
+/** The status, content type and body of an HTTP/1.1 response read whole off a closed connection. */
+function parseRawResponse(raw: Buffer): WebhookResponse {
+  const end = raw.indexOf("\r\n\r\n");
+  const head = raw.subarray(0, end === -1 ? raw.length : end).toString("latin1");
+  let body = end === -1 ? Buffer.alloc(0) : raw.subarray(end + 4);
+  if (/^transfer-encoding:\s*chunked/im.test(head)) {
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < body.length; ) {
+      const line = body.indexOf("\r\n", at);
+      const size = Number.parseInt(body.subarray(at, line).toString("latin1"), 16);
+      if (!(size > 0)) break;
+      pieces.push(body.subarray(line + 2, line + 2 + size));
+      at = line + 2 + size + 2;
+    }
+    body = Buffer.concat(pieces);
+  }
+  return {
+    status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0),
+    contentType: /^content-type:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? null,
+    body: body.toString("utf8"),
+  };
 }
 
 /** Sends accepted by the Bot API server, by chat: what each person was shown. */

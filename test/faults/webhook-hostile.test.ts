@@ -69,7 +69,7 @@ describe("the webhook, attacked", () => {
               (r) => r.status,
               () => 0,
             )
-          : await postUpdate(port, update, secret);
+          : await postUpdate(api, port, update, secret);
       const key = i % 200 === 0 ? `10 MB ${status}` : String(status);
       statuses.set(key, (statuses.get(key) ?? 0) + 1);
     });
@@ -78,7 +78,7 @@ describe("the webhook, attacked", () => {
     await probing;
 
     // A person's update with the id the first forgery carried.
-    expect(await postUpdate(port, textUpdate(90_000, 4242, "is whatsapp blocked in china"))).toBe(200);
+    expect(await postUpdate(api, port, textUpdate(90_000, 4242, "is whatsapp blocked in china"))).toBe(200);
     const { code } = await running.terminate();
     const shown = shownByChat(api);
     const handled = [...shown.keys()].filter((chat) => Number(chat) >= FORGER).length;
@@ -106,8 +106,8 @@ describe("the webhook, attacked", () => {
     // Every cut inside a two-byte character: the first byte of "ا" (0xD8 0xA7) ends a write.
     const cuts: number[] = [];
     for (let at = split.indexOf(0xd8); at !== -1; at = split.indexOf(0xd8, at + 2)) cuts.push(at + 1);
-    expect(await postUpdate(port, JSON.parse(whole.toString()))).toBe(200);
-    expect(await postInParts(port, split, cuts.slice(0, 3), 40)).toBe(200);
+    expect(await postUpdate(api, port, JSON.parse(whole.toString()))).toBe(200);
+    expect(await postInParts(api, port, split, cuts.slice(0, 3), 40)).toBe(200);
     await running.terminate();
     const shown = shownByChat(api);
     const [reference] = shown.get("5001") ?? [];

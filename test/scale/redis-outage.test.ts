@@ -108,7 +108,7 @@ describe.skipIf(REDIS_SERVER === undefined)("Redis going away and coming back", 
     await dir?.remove();
   });
 
-  const post = (body: unknown) => postUpdate(webPort, WEBHOOK_SECRET, body);
+  const post = (body: unknown) => postUpdate(api, webPort, WEBHOOK_SECRET, body);
   const repliesTo = (chatId: number) =>
     api.calls
       .filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) === chatId)

@@ -112,7 +112,7 @@ describe.skipIf(REDIS_URL === undefined)("three replicas on one Redis", () => {
     await backend.stop();
   });
 
-  const post = (replica: number, body: unknown) => postUpdate(ports[replica] ?? 0, WEBHOOK_SECRET, body);
+  const post = (replica: number, body: unknown) => postUpdate(api, ports[replica] ?? 0, WEBHOOK_SECRET, body);
   const sendsTo = (chatId: number) =>
     api.calls.filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) === chatId);
   const alertsTo = (chatId: number) =>

@@ -1,3 +1,4 @@
+import type { BotApiServer } from "../support/bot-api-server.js";
 // What the scale tests share: Telegram updates as the Bot API delivers them, posted to a replica's webhook.
 
 export const TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0";
@@ -19,11 +20,26 @@ export function textUpdate(updateId: number, chatId: number, text: string, langu
   };
 }
 
-/** Posts `update` to the webhook of the process on `port`, as Telegram does (with the secret). */
-export function postUpdate(port: number, secret: string, update: unknown): Promise<Response> {
-  return fetch(`http://127.0.0.1:${port}${new URL(WEBHOOK_URL).pathname}`, {
+/**
+ * Posts `update` to the webhook of the process on `port` as Telegram does (with the secret), and as
+ * Telegram makes the call a response carries at `api`. Resolves with the response's status.
+ */
+export async function postUpdate(
+  api: Pick<BotApiServer, "followWebhookResponse">,
+  port: number,
+  secret: string,
+  update: unknown,
+): Promise<{ status: number }> {
+  const response = await fetch(`http://127.0.0.1:${port}${new URL(WEBHOOK_URL).pathname}`, {
     method: "POST",
     headers: { "content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret },
     body: JSON.stringify(update),
   });
+  const body = await response.text();
+  await api.followWebhookResponse({
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    body,
+  });
+  return { status: response.status };
 }

@@ -33,6 +33,16 @@ export interface BotApiServer {
    */
   onSend(rule: SendRule): void;
   clearSendRules(): void;
+  /**
+   * What Telegram does with a webhook's response: a JSON body naming a `method` is that call, made as if
+   * the bot had made it (recorded, scripted and faulted alike). Resolves once it is answered; a response
+   * without one is nothing to do.
+   */
+  followWebhookResponse(response: {
+    status: number;
+    contentType: string | null;
+    body: string;
+  }): Promise<void>;
   /** Resolves with the first call of `method` that matches, waiting for it if need be. */
   waitForCall(method: string, timeoutMs?: number): Promise<RecordedCall>;
   close(): Promise<void>;
@@ -186,6 +196,17 @@ export async function startBotApiServer(
     clearSendRules: () => faults.clear(),
     script: (method, reply) => {
       scripts.set(method, reply);
+    },
+    followWebhookResponse: async ({ status, contentType, body }) => {
+      if (status !== 200 || !contentType?.includes("application/json") || body === "") return;
+      const { method, ...payload } = JSON.parse(body) as { method?: unknown };
+      if (typeof method !== "string") return;
+      const answer = await fetch(`http://127.0.0.1:${port}/bot${token}/${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(payload),
+      });
+      await answer.arrayBuffer();
     },
     waitForCall: (method, timeoutMs = 10_000) => {
       const seen = calls.find((c) => c.method === method);
