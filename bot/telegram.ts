@@ -224,8 +224,10 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       };
       const reply = takeHeldReply(replies.get(update));
       if (reply === undefined) {
-        await record();
-        return { delivery: "handled" };
+        // Written with the next claim of its bucket, or soon after (store/updates.ts): in flight until then.
+        answer = { delivery: "handled" };
+        void record().finally(settled);
+        return answer;
       }
       // An answer in the webhook's response is shown only once the response is written: recorded as
       // handled before that, a process killed in between would leave the update unanswered, its

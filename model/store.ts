@@ -102,7 +102,7 @@ export type UpdateClaim = "claimed" | "busy" | "done";
  * Telegram updates answered at least once and by one process at a time, across replicas and restarts. An
  * update is claimed while it is handled, the claim expiring unless renewed, and recorded as done once its
  * effects and reply are committed: a process killed in between leaves a claim that lapses, so Telegram's
- * re-delivery is handled then. Remembers the recent ids only: see UPDATE_ID_MEMORY.
+ * re-delivery is handled then. Remembers the recent ids only: see UPDATE_ID_MEMORY (store/updates.ts).
  */
 export interface UpdateStore {
   /**

@@ -19,31 +19,7 @@ import {
 import { ClaimKv } from "./claims.js";
 import { DeliveryKv } from "./deliveries.js";
 import { IngestedKv } from "./ingested.js";
-
-// Small buckets: every update the bot receives reads and rewrites its whole bucket, and a bucket of 1000 ids
-// took more of the bot's time per answer than answering did (npm run bench, bot latency).
-const UPDATE_BUCKET = 10;
-const UPDATE_BUCKETS_KEPT = 1000;
-/** How many recent update ids claimUpdate remembers: a repeat older than that is handled again. */
-export const UPDATE_ID_MEMORY = UPDATE_BUCKET * UPDATE_BUCKETS_KEPT;
-/**
- * A bucket not written for this long is forgotten. Telegram keeps an undelivered update for 24 hours, so
- * nothing older comes back; and when update ids jump, the bucket UPDATE_BUCKETS_KEPT behind the newest is
- * not the oldest one kept, which only this expiry then removes.
- */
-export const UPDATE_ID_TTL_MS = 48 * 60 * 60 * 1000;
-
-/** One bucket of update ids: those handled, and those being handled with their claims' owners and ends. */
-interface UpdateBucket {
-  done: number[];
-  inFlight: { id: number; owner: string; until: number }[];
-}
-
-/** A bucket as stored; a plain list is one written before claims expired (every id in it handled). */
-function updateBucket(stored: UpdateBucket | number[] | undefined): UpdateBucket {
-  if (stored === undefined) return { done: [], inFlight: [] };
-  return Array.isArray(stored) ? { done: stored, inFlight: [] } : stored;
-}
+import { UpdateKv } from "./updates.js";
 
 /** Older timeline entries are dropped beyond this: a status that flaps for years stays one small value. */
 export const TIMELINE_CAP = 1000;
@@ -107,15 +83,16 @@ export class KvStore implements Store {
   /** Remote agents' measurements and heartbeats (store/ingested.ts). */
   private readonly ingested: IngestedKv;
 
-  /** How long an update-id bucket is kept after its last write: UPDATE_ID_TTL_MS, shorter in tests. */
-  private readonly updateIdTtlMs: number;
+  /** Telegram update ids, claimed and handled (store/updates.ts). */
+  private readonly updates: UpdateKv;
 
   constructor(
     private readonly kv: AtomicKv,
     options: { updateIdTtlMs?: number } = {},
   ) {
     this.kind = kv.kind;
-    this.updateIdTtlMs = options.updateIdTtlMs ?? UPDATE_ID_TTL_MS;
+    // updateIdTtlMs: how long an update-id bucket is kept after its last write; shorter in tests.
+    this.updates = new UpdateKv(kv, options.updateIdTtlMs);
     this.deliveries = new DeliveryKv(kv);
     this.claims = new ClaimKv(kv);
     this.ingested = new IngestedKv(kv);
@@ -212,41 +189,12 @@ export class KvStore implements Store {
     return updated ?? { chatId };
   }
 
-  async claimUpdate(updateId: number, owner: string, ttlMs: number): Promise<UpdateClaim> {
-    // Ids in buckets of UPDATE_BUCKET, so each claim is one small atomic update; Telegram's ids rise, so
-    // once a new bucket opens, the one UPDATE_BUCKETS_KEPT back can go and memory stays bounded.
-    const bucket = Math.floor(updateId / UPDATE_BUCKET);
-    const now = Date.now();
-    let claim: UpdateClaim = "claimed";
-    let opened = false;
-    await this.kv.update<UpdateBucket | number[]>(
-      `updates:${bucket}`,
-      (stored) => {
-        opened = stored === undefined;
-        const { done, inFlight } = updateBucket(stored);
-        const held = inFlight.find((c) => c.id === updateId && c.until > now);
-        claim = done.includes(updateId) ? "done" : held && held.owner !== owner ? "busy" : "claimed";
-        if (claim !== "claimed") return stored;
-        // Lapsed claims of other updates go with this write: their holders died.
-        const live = inFlight.filter((c) => c.id !== updateId && c.until > now);
-        return { done, inFlight: [...live, { id: updateId, owner, until: now + ttlMs }] };
-      },
-      { ttlMs: this.updateIdTtlMs },
-    );
-    if (opened) await this.kv.delete(`updates:${bucket - UPDATE_BUCKETS_KEPT}`);
-    return claim;
+  claimUpdate(updateId: number, owner: string, ttlMs: number): Promise<UpdateClaim> {
+    return this.updates.claimUpdate(updateId, owner, ttlMs);
   }
 
-  async finishUpdate(updateId: number): Promise<void> {
-    await this.kv.update<UpdateBucket | number[]>(
-      `updates:${Math.floor(updateId / UPDATE_BUCKET)}`,
-      (stored) => {
-        const { done, inFlight } = updateBucket(stored);
-        if (done.includes(updateId)) return stored;
-        return { done: [...done, updateId], inFlight: inFlight.filter((c) => c.id !== updateId) };
-      },
-      { ttlMs: this.updateIdTtlMs },
-    );
+  finishUpdate(updateId: number): Promise<void> {
+    return this.updates.finishUpdate(updateId);
   }
 
   async migrateChat(from: ChatId, to: ChatId): Promise<number> {
@@ -479,7 +427,11 @@ export class KvStore implements Store {
   }
 
   async close(): Promise<void> {
-    return this.kv.close();
+    try {
+      await this.updates.flush();
+    } finally {
+      await this.kv.close();
+    }
   }
 
   /** Resolves true when the chat was in the target's list. */

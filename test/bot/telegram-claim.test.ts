@@ -151,6 +151,15 @@ describe("deliverByWebhook", () => {
     expect(await store.claimUpdate(9301, "another-replica", 60_000)).toBe("done");
   });
 
+  it("responds with nothing to an update handled already: no answer, no apology", async () => {
+    expect(await store.claimUpdate(9306, "earlier-delivery", 60_000)).toBe("claimed");
+    await store.finishUpdate(9306);
+    const answer = await bot().deliverByWebhook(textUpdate(9306, 616, QUESTION) as Update);
+    expect(answer).toEqual({ delivery: "duplicate" });
+    expect(sentTo(616)).toEqual([]);
+    expect(logs.filter((l) => l.includes('"update failed"'))).toEqual([]);
+  });
+
   it("leaves an update whose response could not be written unrecorded", async () => {
     const one = bot();
     const answer = await one.deliverByWebhook(textUpdate(9302, 612, QUESTION) as Update);

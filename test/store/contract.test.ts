@@ -11,9 +11,10 @@ import {
 import type { ServiceStatus, Target, TimelineEntry } from "../../model/status.js";
 import { ALL_SERVICES, type AtomicKv, type DeliveryJob, type Store, StoreError } from "../../model/store.js";
 import { DIGEST_CAP } from "../../store/deliveries.js";
-import { KvStore, OUTBOX_CAP, TIMELINE_CAP, UPDATE_ID_MEMORY } from "../../store/domain.js";
+import { KvStore, OUTBOX_CAP, TIMELINE_CAP } from "../../store/domain.js";
 import { INGESTED_CAP } from "../../store/ingested.js";
 import { openKv, openStore } from "../../store/open.js";
+import { FINISH_DELAY_MS, UPDATE_ID_MEMORY } from "../../store/updates.js";
 import { measurement } from "../ingest/support.js";
 import { type Backend, freshNamespace, memoryBackend, redisBackend, sqliteBackend } from "./fixtures.js";
 
@@ -162,6 +163,38 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
         await sleep(300);
         expect(await shortMemory.claimUpdate(1_000_000_005, "a", 60_000)).toBe("claimed");
         expect(await shortMemory.claimUpdate(9_000_000_005, "a", 60_000)).toBe("claimed");
+      });
+
+      it("writes a handled update with the next claim of its bucket, else on its own, and before closing", async () => {
+        // The test's key-value layer, counting writes and left open by close, under a KvStore of its own;
+        // another KvStore over the same layer stands for another process.
+        let writes = 0;
+        const counting = Object.create(kv, {
+          update: { value: (...args: Parameters<AtomicKv["update"]>) => (writes++, kv.update(...args)) },
+          close: { value: async () => {} },
+        }) as AtomicKv;
+        const one = new KvStore(counting);
+        const another = new KvStore(kv);
+        expect(await one.claimUpdate(41, "a", 60_000)).toBe("claimed");
+        writes = 0;
+        const finished = one.finishUpdate(41);
+        // This process sees it handled at once; the next claim of the bucket writes both, in one write.
+        expect(await one.claimUpdate(41, "b", 60_000)).toBe("done");
+        await finished;
+        expect(writes).toBe(1);
+        expect(await another.claimUpdate(41, "c", 60_000)).toBe("done");
+        // No claim follows: written on its own, within FINISH_DELAY_MS.
+        expect(await one.claimUpdate(52, "a", 60_000)).toBe("claimed");
+        const started = Date.now();
+        await one.finishUpdate(52);
+        expect(Date.now() - started).toBeLessThan(FINISH_DELAY_MS + 1000);
+        expect(await another.claimUpdate(52, "c", 60_000)).toBe("done");
+        // Closing writes what is waiting.
+        expect(await one.claimUpdate(63, "a", 60_000)).toBe("claimed");
+        const closing = one.finishUpdate(63);
+        await one.close();
+        expect(await another.claimUpdate(63, "c", 60_000)).toBe("done");
+        await closing;
       });
 
       it("reads a bucket written before claims expired (a list of handled ids) as handled", async () => {
