@@ -94,7 +94,10 @@ const HOLDABLE: ReadonlySet<string> = new Set([
   "answerInlineQuery",
 ]);
 
-/** A Bot API call made by Telegram itself when it reads the webhook's response (Bot API, "Making requests when getting updates"). */
+/**
+ * A Bot API call Telegram makes itself when it reads the webhook's response (the Bot API's "Making requests
+ * when getting updates").
+ */
 export interface WebhookReply {
   method: string;
   payload: unknown;

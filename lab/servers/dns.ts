@@ -1,4 +1,4 @@
-import { createSocket, type RemoteInfo } from "node:dgram";
+import { createSocket, type Socket as DgramSocket, type RemoteInfo } from "node:dgram";
 import { once } from "node:events";
 import { createRequire } from "node:module";
 import { createServer, type Server, type Socket } from "node:net";
@@ -212,22 +212,36 @@ export async function startDnsServer(options: DnsServerOptions): Promise<LabDnsS
     seen: [],
     answer: typeof options.answer === "function" ? options.answer : zoneAnswerer(options.answer),
   };
-  const udp = createSocket(host.includes(":") ? "udp6" : "udp4");
+  // One port number for both transports: the system picks a free UDP port, and TCP may already hold that
+  // number (another test's connection): then the next free UDP port is tried.
+  let udp: DgramSocket;
+  let tcp: Server;
+  let port: number;
+  for (let attempt = 1; ; attempt++) {
+    udp = createSocket(host.includes(":") ? "udp6" : "udp4");
+    udp.bind(options.port ?? 0, host);
+    await once(udp, "listening");
+    port = udp.address().port;
+    tcp = createServer((socket) => serveTcp(socket, internals));
+    try {
+      tcp.listen(port, host);
+      await once(tcp, "listening");
+      break;
+    } catch (error) {
+      const taken = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+      await new Promise<void>((done) => udp.close(() => done()));
+      if (!taken || options.port !== undefined || attempt === 20) throw error;
+    }
+  }
   udp.on("message", (query: Buffer, remote: RemoteInfo) => {
     const response = respond(query, remote.address, "udp", internals);
     if (response !== null) udp.send(response, remote.port, remote.address);
   });
-  udp.bind(options.port ?? 0, host);
-  await once(udp, "listening");
-  const port = udp.address().port;
-  const tcp: Server = createServer((socket) => serveTcp(socket, internals));
   const sockets = new Set<Socket>();
   tcp.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  tcp.listen(port, host);
-  await once(tcp, "listening");
   return {
     host,
     port,
