@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { startBotApiServer } from "../test/support/bot-api-server.js";
+import { readWebhookResponse, startBotApiServer } from "../test/support/bot-api-server.js";
 
 // The latency benchmark's side of Telegram, on its own thread: it delivers each question to a bot's webhook
 // and times it until the bot's reply begins to reach it: the webhook's response when the reply rides in it
@@ -67,15 +67,14 @@ async function ask(
   });
   // When the response begins to arrive, as a sendMessage's arrival is timed when it begins to arrive.
   const respondedAt = preciseNow();
-  const body = await response.text();
+  const reply = await readWebhookResponse(response);
   if (!response.ok) throw new Error(`webhook answered HTTP ${response.status}`);
-  const contentType = response.headers.get("content-type");
-  await server.followWebhookResponse({ status: response.status, contentType, body });
+  await server.followWebhookResponse(reply);
   await arrived;
   arrivals.delete(String(chatId));
   const send = server.sends.findLast((s) => s.chatId === String(chatId));
   if (send === undefined) throw new Error(`no sendMessage for chat ${chatId}`);
-  return body === "" ? send.receivedAt - postedAt : respondedAt - postedAt;
+  return reply.body === "" ? send.receivedAt - postedAt : respondedAt - postedAt;
 }
 
 async function run(spec: LatencyRun): Promise<LatencySamples> {

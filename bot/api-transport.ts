@@ -11,6 +11,14 @@ import { IsblockedError } from "../core/errors.js";
 // Answers read as telegraf reads them: `ok: false` or HTTP 5xx is a TelegramError, so callers see no
 // difference.
 
+/**
+ * A method's parameters as the Bot API reads them, written as telegraf writes them: null and undefined
+ * fields left out.
+ */
+export function botApiJson(parameters: unknown): string {
+  return JSON.stringify(parameters, (_key, value: unknown) => (value == null ? undefined : value));
+}
+
 /** Methods whose parameters never hold an InputFile. */
 const JSON_METHODS: ReadonlySet<string> = new Set([
   "sendMessage",
@@ -89,8 +97,7 @@ export class BotApiTransport {
   /** One call: Telegram's `result`, or a TelegramError, a BotApiError or the signal's AbortError. */
   call(method: string, payload: unknown, signal?: AbortSignal): Promise<never> {
     const url = this.urlOf(method);
-    // As telegraf: null and undefined fields are left out.
-    const body = JSON.stringify(payload ?? {}, (_key, value: unknown) => (value == null ? undefined : value));
+    const body = botApiJson(payload ?? {});
     const agent = typeof this.agent === "function" ? this.agent(url) : this.agent;
     return new Promise((resolve, reject) => {
       const request = (url.protocol === "https:" ? https : http).request(

@@ -3,6 +3,7 @@ import type { Telegram } from "telegraf";
 import type { Update } from "telegraf/types";
 import { IsblockedError } from "../core/errors.js";
 import type { UpdateClaim, UpdateStore } from "../model/store.js";
+import { botApiJson } from "./api-transport.js";
 
 // What `deliver` (bot/telegram.ts) puts around each update: the claim that makes it answered at least
 // once and by one process at a time, the gate that lets it show its person one reply, and the lane long
@@ -176,9 +177,7 @@ export function takeHeldReply(gate: ReplyGate | undefined): WebhookReply | undef
 
 /** The webhook response's body for `reply`: the method and its parameters, null fields left out. */
 export function webhookReplyBody(reply: WebhookReply): string {
-  return JSON.stringify({ method: reply.method, ...(reply.payload as object) }, (_key, value: unknown) =>
-    value == null ? undefined : value,
-  );
+  return botApiJson({ method: reply.method, ...(reply.payload as object) });
 }
 
 /** A call of a handler that ran past its timeout, after its person was told it failed. */

@@ -232,13 +232,10 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       // An answer in the webhook's response is shown only once the response is written: recorded as
       // handled before that, a process killed in between would leave the update unanswered, its
       // re-delivery taken for a duplicate. Still in flight until then, so a graceful stop waits for it.
-      let once = false;
       answer = {
         delivery: "handled",
         reply,
         responded: async (written) => {
-          if (once) return;
-          once = true;
           try {
             if (written) await record();
           } finally {

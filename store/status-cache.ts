@@ -81,19 +81,11 @@ export class CachedKvStore extends KvStore {
     chatId: ChatId,
     patch: Partial<Omit<ChatSettings, "chatId">>,
   ): Promise<ChatSettings> {
-    let updated: ChatSettings = { chatId };
-    await this.afterWrite(async () => {
-      updated = await super.updateChat(chatId, patch);
-    });
-    return updated;
+    return this.afterWrite(() => super.updateChat(chatId, patch));
   }
 
   override async migrateChat(from: ChatId, to: ChatId): Promise<number> {
-    let moved = 0;
-    await this.afterWrite(async () => {
-      moved = await super.migrateChat(from, to);
-    });
-    return moved;
+    return this.afterWrite(() => super.migrateChat(from, to));
   }
 
   override async putStatus(status: ServiceStatus): Promise<void> {
@@ -113,11 +105,7 @@ export class CachedKvStore extends KvStore {
   }
 
   override async addReport(reporter: string, target: Target, atMs: number): Promise<boolean> {
-    let added = false;
-    await this.afterWrite(async () => {
-      added = await super.addReport(reporter, target, atMs);
-    });
-    return added;
+    return this.afterWrite(() => super.addReport(reporter, target, atMs));
   }
 
   override async close(): Promise<void> {
@@ -144,14 +132,15 @@ export class CachedKvStore extends KvStore {
   }
 
   /**
-   * Runs a write of something kept, then moves the mark, failed write or not (it may have landed). This
-   * process forgets at once, so it reads its own write even if moving the mark fails; other processes see
-   * it once the mark moved, which the next cycle's write retries.
+   * Runs a write of something kept and gives back what it resolves to, after moving the mark, failed write
+   * or not (it may have landed). This process forgets at once, so it reads its own write even if moving
+   * the mark fails; other processes see it once the mark moved, which the next cycle's write retries.
    */
-  private async afterWrite(write: () => Promise<void>): Promise<void> {
+  private async afterWrite<T>(write: () => Promise<T>): Promise<T> {
     let failure: { error: unknown } | undefined;
+    let written: T | undefined;
     try {
-      await write();
+      written = await write();
     } catch (error) {
       failure = { error };
     }
@@ -163,6 +152,7 @@ export class CachedKvStore extends KvStore {
       throw failure ? failure.error : error;
     }
     if (failure) throw failure.error;
+    return written as T;
   }
 }
 

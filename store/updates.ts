@@ -65,32 +65,16 @@ export class UpdateKv {
 
   async claimUpdate(updateId: number, owner: string, ttlMs: number): Promise<UpdateClaim> {
     const bucket = Math.floor(updateId / UPDATE_BUCKET);
-    const finishing = this.takePending(bucket);
     const now = Date.now();
     let claim: UpdateClaim = "claimed";
-    let opened = false;
-    try {
-      await this.kv.update<UpdateBucket | number[]>(
-        `updates:${bucket}`,
-        (stored) => {
-          opened = stored === undefined;
-          const base = updateBucket(stored);
-          const current = withFinished(base, finishing?.ids ?? []);
-          const { done, inFlight } = current;
-          const held = inFlight.find((c) => c.id === updateId && c.until > now);
-          claim = done.includes(updateId) ? "done" : held && held.owner !== owner ? "busy" : "claimed";
-          if (claim !== "claimed") return current === base ? stored : current;
-          // Lapsed claims of other updates go with this write: their holders died.
-          const live = inFlight.filter((c) => c.id !== updateId && c.until > now);
-          return { done, inFlight: [...live, { id: updateId, owner, until: now + ttlMs }] };
-        },
-        { ttlMs: this.ttlMs },
-      );
-    } catch (error) {
-      for (const { reject } of finishing?.settle ?? []) reject(error);
-      throw error;
-    }
-    for (const { resolve } of finishing?.settle ?? []) resolve();
+    const opened = await this.rewrite(bucket, this.takePending(bucket), ({ done, inFlight }) => {
+      const held = inFlight.find((c) => c.id === updateId && c.until > now);
+      claim = done.includes(updateId) ? "done" : held && held.owner !== owner ? "busy" : "claimed";
+      if (claim !== "claimed") return undefined;
+      // Lapsed claims of other updates go with this write: their holders died.
+      const live = inFlight.filter((c) => c.id !== updateId && c.until > now);
+      return { done, inFlight: [...live, { id: updateId, owner, until: now + ttlMs }] };
+    });
     if (opened) await this.kv.delete(`updates:${bucket - UPDATE_BUCKETS_KEPT}`);
     return claim;
   }
@@ -125,21 +109,37 @@ export class UpdateKv {
 
   private async writePending(bucket: number): Promise<void> {
     const finishing = this.takePending(bucket);
-    if (finishing === undefined) return;
+    // A failed write is its callers' to hear of (rewrite rejects their promises), not the timer's.
+    if (finishing !== undefined) await this.rewrite(bucket, finishing, () => undefined).catch(() => {});
+  }
+
+  /**
+   * Rewrites `bucket` with the ids of `finishing` recorded as handled, and with what `change` makes of
+   * that (undefined: nothing more); then tells those ids' callers how the write went. Resolves true when
+   * the bucket was new.
+   */
+  private async rewrite(
+    bucket: number,
+    finishing: PendingFinishes | undefined,
+    change: (current: UpdateBucket) => UpdateBucket | undefined,
+  ): Promise<boolean> {
+    let opened = false;
     try {
       await this.kv.update<UpdateBucket | number[]>(
         `updates:${bucket}`,
         (stored) => {
+          opened = stored === undefined;
           const base = updateBucket(stored);
-          const current = withFinished(base, finishing.ids);
-          return current === base ? stored : current;
+          const current = withFinished(base, finishing?.ids ?? []);
+          return change(current) ?? (current === base ? stored : current);
         },
         { ttlMs: this.ttlMs },
       );
     } catch (error) {
-      for (const { reject } of finishing.settle) reject(error);
-      return;
+      for (const { reject } of finishing?.settle ?? []) reject(error);
+      throw error;
     }
-    for (const { resolve } of finishing.settle) resolve();
+    for (const { resolve } of finishing?.settle ?? []) resolve();
+    return opened;
   }
 }

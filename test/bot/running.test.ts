@@ -9,7 +9,7 @@ import type { Store } from "../../model/store.js";
 import { openStore } from "../../store/open.js";
 import { realKb } from "../helpers.js";
 import { TOKEN, textUpdate, WEBHOOK_URL } from "../scale/support.js";
-import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
+import { type BotApiServer, readWebhookResponse, startBotApiServer } from "../support/bot-api-server.js";
 import { freePort, type StartedProcess, startProcess, waitFor } from "./support/start-process.js";
 
 // Running the bot (issue item 7), against real processes and sockets on loopback: the webhook refuses
@@ -82,8 +82,7 @@ describe("webhook (WEBHOOK_URL set)", () => {
     /** As Telegram: posts with the secret, then makes the call the response carries. */
     const deliver = async (update: unknown) => {
       const response = await post(update, genuine);
-      const contentType = response.headers.get("content-type");
-      await api?.followWebhookResponse({ status: response.status, contentType, body: await response.text() });
+      await api?.followWebhookResponse(await readWebhookResponse(response));
       return response;
     };
     await waitFor("the webhook to listen", () =>

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { connect } from "node:net";
 import { type StartedProcess, startProcess, waitFor } from "../bot/support/start-process.js";
-import type { BotApiServer } from "../support/bot-api-server.js";
+import { type BotApiServer, readWebhookResponse, type WebhookResponse } from "../support/bot-api-server.js";
 
 // What the webhook fault cases share: `isblocked start` in webhook mode against the loopback Bot API
 // server, and updates posted to it as Telegram posts them.
@@ -37,12 +37,6 @@ export async function startWebhookBot(
 }
 
 /** A webhook response as Telegram reads it. */
-export interface WebhookResponse {
-  status: number;
-  contentType: string | null;
-  body: string;
-}
-
 /** Posts an update as Telegram does; resolves with the response, status 0 when the connection was refused or cut. */
 export async function postUpdateOnly(
   port: number,
@@ -55,11 +49,7 @@ export async function postUpdateOnly(
       headers: { "content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret },
       body: JSON.stringify(update),
     });
-    return {
-      status: answer.status,
-      contentType: answer.headers.get("content-type"),
-      body: await answer.text(),
-    };
+    return await readWebhookResponse(answer);
   } catch {
     return { status: 0, contentType: null, body: "" };
   }

@@ -1,4 +1,4 @@
-import type { BotApiServer } from "../support/bot-api-server.js";
+import { type BotApiServer, readWebhookResponse } from "../support/bot-api-server.js";
 // What the scale tests share: Telegram updates as the Bot API delivers them, posted to a replica's webhook.
 
 export const TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0";
@@ -35,11 +35,6 @@ export async function postUpdate(
     headers: { "content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret },
     body: JSON.stringify(update),
   });
-  const body = await response.text();
-  await api.followWebhookResponse({
-    status: response.status,
-    contentType: response.headers.get("content-type"),
-    body,
-  });
+  await api.followWebhookResponse(await readWebhookResponse(response));
   return { status: response.status };
 }

@@ -10,6 +10,19 @@ export interface RecordedCall {
   payload: Record<string, unknown>;
 }
 
+/** A webhook's response as Telegram reads it. */
+export interface WebhookResponse {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+/** A fetch response to a webhook request, read whole for `followWebhookResponse`. */
+export async function readWebhookResponse(response: Response): Promise<WebhookResponse> {
+  const contentType = response.headers.get("content-type");
+  return { status: response.status, contentType, body: await response.text() };
+}
+
 /** What a scripted method answers: a result, or a Bot API error (`{ok: false, error_code, description}`). */
 export type ScriptedReply = { result: unknown } | { error_code: number; description: string };
 
@@ -38,11 +51,7 @@ export interface BotApiServer {
    * the bot had made it (recorded, scripted and faulted alike). Resolves once it is answered; a response
    * without one is nothing to do.
    */
-  followWebhookResponse(response: {
-    status: number;
-    contentType: string | null;
-    body: string;
-  }): Promise<void>;
+  followWebhookResponse(response: WebhookResponse): Promise<void>;
   /** Resolves with the first call of `method` that matches, waiting for it if need be. */
   waitForCall(method: string, timeoutMs?: number): Promise<RecordedCall>;
   close(): Promise<void>;
