@@ -33,8 +33,8 @@ import { timedStore } from "./store-timing.js";
 //
 // Then once more on the SQLite store, the embedded default, with the same target: statuses and report
 // counts come from the store's in-process cache (store/status-cache.ts), as do the settings of a chat seen
-// before; every question here comes from a new chat, so an answer's remaining store round trips through
-// sqlite3's thread pool are that chat's settings (none) and the update claim, which the echo bot never makes.
+// before; every question here comes from a new chat, so an answer's remaining SQLite statements are the
+// read of that chat's settings (none) and the update claim's write, which the echo bot never makes.
 
 export interface BotLatencyBenchOptions {
   rounds: number;

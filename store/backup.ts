@@ -2,9 +2,9 @@ import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createClient } from "@keyv/redis";
-import { KeyvSqlite } from "@keyv/sqlite";
 import { IsblockedError, messageOf } from "../core/errors.js";
 import { redactPassword } from "./kv/redis.js";
+import { openSqliteFile, type SqliteConnection } from "./kv/sqlite-file.js";
 import { DEFAULT_NAMESPACE, parseStoreUrl, type StoreLocation } from "./open.js";
 
 // `isblocked backup` and `restore` (store/README.md, "Backup and restore"). A backup is taken while the bot
@@ -78,11 +78,11 @@ export async function backupStore(
   try {
     if (location.kind === "sqlite") {
       if (!existsSync(location.path)) throw new BackupError(`no SQLite store at ${location.path}`);
-      await withSqlite(location.path, (db) => db.query("VACUUM INTO ?", partial));
+      await withSqlite(location.path, (db) => db.prepare("VACUUM INTO ?").run(partial));
       // The copy says which namespace it is a backup of, so it can be restored under another.
-      await withSqlite(partial, async (db) => {
-        await db.query(`CREATE TABLE ${INFO_TABLE}(namespace TEXT NOT NULL, created_at TEXT NOT NULL)`);
-        await db.query(`INSERT INTO ${INFO_TABLE} VALUES(?, ?)`, namespace, new Date().toISOString());
+      await withSqlite(partial, (db) => {
+        db.exec(`CREATE TABLE ${INFO_TABLE}(namespace TEXT NOT NULL, created_at TEXT NOT NULL)`);
+        db.prepare(`INSERT INTO ${INFO_TABLE} VALUES(?, ?)`).run(namespace, new Date().toISOString());
       });
       await rename(partial, file);
       const { entries } = await readBackup(file);
@@ -119,7 +119,6 @@ export async function restoreStore(url: string, file: string, options: RestoreOp
   const live = entries.filter((e) => e.ttlMs === undefined || e.ttlMs > 0);
   try {
     if (location.kind === "sqlite") {
-      await mkdir(dirname(location.path), { recursive: true });
       await withSqlite(location.path, (db) =>
         restoreSqlite(db, `${namespace}:`, live, options.force === true),
       );
@@ -170,14 +169,13 @@ function asBackupError(error: unknown, context: string): BackupError {
 
 // ---- SQLite ----
 
-async function withSqlite<T>(path: string, use: (db: KeyvSqlite) => Promise<T>): Promise<T> {
-  // The busy timeout of the store itself (store/kv/sqlite.ts): a running bot's write lock is waited for.
-  const db = new KeyvSqlite({ uri: `sqlite://${path}`, table: "keyv", busyTimeout: 5000 });
-  db.on("error", () => {});
+async function withSqlite<T>(path: string, use: (db: SqliteConnection) => T | Promise<T>): Promise<T> {
+  // The busy timeout of the store itself: a running bot's write lock is waited for.
+  const db = await openSqliteFile(path);
   try {
     return await use(db);
   } finally {
-    await db.close().catch(() => {});
+    db.close();
   }
 }
 
@@ -193,18 +191,19 @@ function startsWithSqliteHeader(file: string): boolean {
 }
 
 async function readSqliteBackup(file: string): Promise<{ namespace: string; entries: BackupEntry[] }> {
-  return withSqlite(file, async (db) => {
-    const info = (await db.query(`SELECT namespace FROM ${INFO_TABLE}`).catch((error: unknown) => {
+  return withSqlite(file, (db) => {
+    let info: { namespace: string }[];
+    try {
+      info = db.prepare(`SELECT namespace FROM ${INFO_TABLE}`).all() as { namespace: string }[];
+    } catch (error) {
       throw new BackupError(`${file} is a SQLite database but not an isblocked backup`, { cause: error });
-    })) as { namespace: string }[];
+    }
     const namespace = info[0]?.namespace ?? DEFAULT_NAMESPACE;
     const prefix = `${namespace}:`;
     // substr, not LIKE: `_` and `%` in a namespace are not wildcards here.
-    const rows = (await db.query(
-      "SELECT key, value FROM keyv WHERE substr(key, 1, ?) = ? ORDER BY key",
-      prefix.length,
-      prefix,
-    )) as { key: string; value: string }[];
+    const rows = db
+      .prepare("SELECT key, value FROM keyv WHERE substr(key, 1, ?) = ? ORDER BY key")
+      .all(prefix.length, prefix) as { key: string; value: string }[];
     const now = Date.now();
     const entries = rows.map(({ key, value }) => {
       const expires = expiresOf(value);
@@ -226,31 +225,32 @@ function expiresOf(value: string): number | undefined {
   }
 }
 
-async function restoreSqlite(
-  db: KeyvSqlite,
+function restoreSqlite(
+  db: SqliteConnection,
   prefix: string,
   entries: readonly BackupEntry[],
   force: boolean,
-): Promise<void> {
-  await db.query("PRAGMA journal_mode=WAL");
+): void {
+  db.exec("PRAGMA journal_mode=WAL");
   // IMMEDIATE takes the write lock now: the emptiness check and the writes are one transaction.
-  await db.query("BEGIN IMMEDIATE");
+  db.exec("BEGIN IMMEDIATE");
   try {
-    const held = await db.query(
-      "SELECT key FROM keyv WHERE substr(key, 1, ?) = ? LIMIT 1",
-      prefix.length,
-      prefix,
-    );
-    if ((held as unknown[]).length > 0) {
+    const held = db
+      .prepare("SELECT key FROM keyv WHERE substr(key, 1, ?) = ? LIMIT 1")
+      .all(prefix.length, prefix);
+    if (held.length > 0) {
       if (!force) throw notEmpty();
-      await db.query("DELETE FROM keyv WHERE substr(key, 1, ?) = ?", prefix.length, prefix);
+      db.prepare("DELETE FROM keyv WHERE substr(key, 1, ?) = ?").run(prefix.length, prefix);
     }
-    for (const { key, value } of entries) {
-      await db.query("INSERT INTO keyv(key, value) VALUES(?, ?)", prefix + key, value);
-    }
-    await db.query("COMMIT");
+    const insert = db.prepare("INSERT INTO keyv(key, value) VALUES(?, ?)");
+    for (const { key, value } of entries) insert.run(prefix + key, value);
+    db.exec("COMMIT");
   } catch (error) {
-    await db.query("ROLLBACK").catch(() => {});
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // no transaction left to roll back: BEGIN itself failed
+    }
     throw error;
   }
 }

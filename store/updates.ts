@@ -7,8 +7,7 @@ import type { AtomicKv, UpdateClaim } from "../model/store.js";
 //
 // An update recorded as handled is not written at once: it waits, up to FINISH_DELAY_MS, for the next claim
 // of its bucket and is written with it, so an answer costs one write rather than two (on SQLite each is a
-// round trip through sqlite3's thread pool, and the second held up the next answer: npm run bench, bot
-// latency). Meanwhile a claim in this process already sees it handled, and another process sees the
+// commit to the write-ahead log, on Redis a round trip: npm run bench, bot latency). Meanwhile a claim in this process already sees it handled, and another process sees the
 // update's own claim, still unexpired, and waits; a process killed meanwhile leaves that claim to lapse.
 
 // Small buckets: every update the bot receives reads and rewrites its whole bucket, and a bucket of 1000 ids

@@ -1,20 +1,7 @@
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
-import { KeyvSqlite } from "@keyv/sqlite";
 import { Keyv } from "keyv";
-import { messageOf } from "../../core/errors.js";
-import { type AtomicKv, StoreError } from "../../model/store.js";
+import type { AtomicKv } from "../../model/store.js";
 import { KeyvAtomicKv } from "./keyv-kv.js";
-
-const TABLE = "keyv";
-/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 5000;
-
-// Single statements are atomic in SQLite, so each swap is one statement whose WHERE clause is the compare
-// and whose RETURNING row says whether it applied.
-const INSERT_IF_ABSENT = `INSERT INTO ${TABLE}(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING RETURNING key`;
-const UPDATE_IF_EQUAL = `UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ? RETURNING key`;
-const DELETE_IF_EQUAL = `DELETE FROM ${TABLE} WHERE key = ? AND value = ? RETURNING key`;
+import { openSqliteFile, SQLITE_TABLE, type SqliteConnection } from "./sqlite-file.js";
 
 /** Opens (creating if needed) the database file at an absolute `path`; fails now if it cannot be used. */
 export async function openSqliteKv(
@@ -22,64 +9,101 @@ export async function openSqliteKv(
   namespace: string,
   onError: (error: unknown) => void,
 ): Promise<AtomicKv> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-  } catch (error) {
-    throw new StoreError(`sqlite store: cannot create the folder of ${path}: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
-  const adapter = await connectWithRetry(path);
-  const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+  // WAL lets readers and one writer from several processes share the file; synchronous=NORMAL in WAL
+  // still keeps every committed write when the process is killed.
+  const db = await openSqliteFile(path, (db) => {
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=NORMAL");
+  });
+  const table = new SqliteTable(db);
+  const keyv = new Keyv(table, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
   keyv.on("error", onError);
   return new KeyvAtomicKv({
     kind: "sqlite",
     keyv,
     namespace,
     cas: {
-      read: (rawKey) => adapter.get<string>(rawKey),
-      // One SELECT ... WHERE key IN (...); the adapter's rows hold the stored strings as they are.
-      readMany: async (rawKeys) => (await adapter.getMany<string>([...rawKeys])) as (string | undefined)[],
-      swap: async (rawKey, expected, next) => {
-        if (expected === undefined && next === undefined) return true;
-        const rows: unknown[] =
-          expected === undefined
-            ? await adapter.query(INSERT_IF_ABSENT, rawKey, next)
-            : next === undefined
-              ? await adapter.query(DELETE_IF_EQUAL, rawKey, expected)
-              : await adapter.query(UPDATE_IF_EQUAL, next, rawKey, expected);
-        return rows.length === 1;
-      },
+      read: async (rawKey) => table.get(rawKey),
+      readMany: async (rawKeys) => table.getMany(rawKeys),
+      swap: async (rawKey, expected, next) => table.swap(rawKey, expected, next),
     },
   });
 }
 
-const OPEN_ATTEMPTS = 20;
-
 /**
- * Opens the file, creates the table and switches to WAL. Two processes opening one new file at once can
- * get SQLITE_BUSY straight away, without the busy timeout's wait (SQLite refuses a lock upgrade that could
- * deadlock), and @keyv/sqlite's connection is then unusable: so a busy open is retried from scratch.
+ * keyv's table on one connection, every statement prepared once: the Map-like store keyv writes through
+ * (`set`, `delete`) and the compare-and-set under `update`. Statements run synchronously: each is one
+ * step nothing in this process interleaves with; other processes are held off by SQLite's locks.
  */
-async function connectWithRetry(path: string): Promise<KeyvSqlite> {
-  for (let attempt = 1; ; attempt++) {
-    const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: TABLE, busyTimeout: BUSY_TIMEOUT_MS });
-    // The constructor's own connect emits errors too; the query below reports them.
-    adapter.on("error", () => {});
-    try {
-      // The first query waits for the file to open and the table to exist, so a bad path fails here.
-      // WAL lets readers and one writer from several processes share the file; synchronous=NORMAL in WAL
-      // still keeps every committed write when the process is killed.
-      await adapter.query("PRAGMA journal_mode=WAL");
-      await adapter.query("PRAGMA synchronous=NORMAL");
-      return adapter;
-    } catch (error) {
-      await adapter.close().catch(() => {}); // fails too when the file never opened: nothing to release
-      const busy = (error as { code?: string }).code === "SQLITE_BUSY";
-      if (!busy || attempt >= OPEN_ATTEMPTS) {
-        throw new StoreError(`sqlite store: cannot open ${path}: ${messageOf(error)}`, { cause: error });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
-    }
+class SqliteTable {
+  /** keyv sets it on every store; keys arrive prefixed already. */
+  namespace?: string;
+  private readonly selectOne;
+  private readonly selectMany;
+  private readonly upsert;
+  private readonly insertIfAbsent;
+  private readonly updateIfEqual;
+  private readonly deleteIfEqual;
+  private readonly deleteOne;
+  private readonly deleteAll;
+
+  constructor(private readonly db: SqliteConnection) {
+    const t = SQLITE_TABLE;
+    this.selectOne = db.prepare(`SELECT value FROM ${t} WHERE key = ?`);
+    this.selectMany = db.prepare(`SELECT key, value FROM ${t} WHERE key IN (SELECT value FROM json_each(?))`);
+    this.upsert = db.prepare(
+      `INSERT INTO ${t}(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    );
+    // Each swap is one statement whose WHERE clause is the compare: SQLite runs a statement atomically,
+    // and the count of rows it changed says whether it applied.
+    this.insertIfAbsent = db.prepare(`INSERT INTO ${t}(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING`);
+    this.updateIfEqual = db.prepare(`UPDATE ${t} SET value = ? WHERE key = ? AND value = ?`);
+    this.deleteIfEqual = db.prepare(`DELETE FROM ${t} WHERE key = ? AND value = ?`);
+    this.deleteOne = db.prepare(`DELETE FROM ${t} WHERE key = ?`);
+    this.deleteAll = db.prepare(`DELETE FROM ${t}`);
+  }
+
+  get(key: string): string | undefined {
+    return (this.selectOne.all(key)[0] as { value: string } | undefined)?.value;
+  }
+
+  getMany(keys: readonly string[]): (string | undefined)[] {
+    const rows = this.selectMany.all(JSON.stringify(keys)) as { key: string; value: string }[];
+    const byKey = new Map(rows.map((row) => [row.key, row.value]));
+    return keys.map((key) => byKey.get(key));
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  set(key: string, value: string): boolean {
+    this.upsert.run(key, value);
+    return true;
+  }
+
+  delete(key: string): boolean {
+    return Number(this.deleteOne.run(key).changes) > 0;
+  }
+
+  /** Every key of the table, whatever its namespace, as `Map.clear` would. The store never calls it. */
+  clear(): void {
+    this.deleteAll.run();
+  }
+
+  /** Stores `next` (undefined: deletes) only where the stored text is `expected` (undefined: absent). */
+  swap(key: string, expected: string | undefined, next: string | undefined): boolean {
+    if (expected === undefined && next === undefined) return this.get(key) === undefined;
+    const { changes } =
+      expected === undefined
+        ? this.insertIfAbsent.run(key, next ?? null)
+        : next === undefined
+          ? this.deleteIfEqual.run(key, expected)
+          : this.updateIfEqual.run(next, key, expected);
+    return Number(changes) === 1;
+  }
+
+  disconnect(): void {
+    this.db.close();
   }
 }

@@ -45,6 +45,9 @@ function startWriter(store: Store) {
     while (!stopped) {
       await store.subscribe(String(acknowledged + 1), TARGET);
       acknowledged++;
+      // As a bot's commands do, each write waits for I/O: the SQLite store's statements are synchronous, so
+      // a loop of bare store calls would never let the timers of this test run.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   })();
   return {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { KeyvSqlite } from "@keyv/sqlite";
 import { afterAll, describe, expect, it } from "vitest";
+import { openSqliteFile } from "../../store/kv/sqlite-file.js";
 import { openStore } from "../../store/open.js";
 import { freshNamespace, tempDir } from "../store/fixtures.js";
 import { type Subscriber, startSubscriber, targetOf } from "./support.js";
@@ -27,12 +27,12 @@ afterAll(async () => {
 });
 
 async function integrityCheck(path: string): Promise<string> {
-  const db = new KeyvSqlite({ uri: `sqlite://${path}`, table: "keyv", busyTimeout: 5000 });
+  const db = await openSqliteFile(path);
   try {
-    const rows = (await db.query("PRAGMA integrity_check")) as { integrity_check: string }[];
+    const rows = db.prepare("PRAGMA integrity_check").all() as { integrity_check: string }[];
     return rows.map((r) => r.integrity_check).join("; ");
   } finally {
-    await db.close();
+    db.close();
   }
 }
 

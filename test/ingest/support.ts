@@ -1,5 +1,5 @@
-import { KeyvSqlite } from "@keyv/sqlite";
 import type { Measurement } from "../../model/measurement.js";
+import { openSqliteFile } from "../../store/kv/sqlite-file.js";
 
 // Shared by the ingest tests: measurements as an agent sends them, and a snapshot of every row of a
 // SQLite store, read through a connection of its own, to show a rejected request changed nothing.
@@ -59,15 +59,16 @@ export function measurement(n = counter++, overrides: Partial<Measurement> = {})
 export async function sqliteSnapshots(
   path: string,
 ): Promise<{ rows(): Promise<string>; version(): Promise<number>; close(): Promise<void> }> {
-  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: "keyv", busyTimeout: 5000 });
-  adapter.on("error", () => {});
+  const db = await openSqliteFile(path);
+  const rows = db.prepare("SELECT key, value FROM keyv ORDER BY key");
+  const dataVersion = db.prepare("PRAGMA data_version");
   return {
-    rows: async () => JSON.stringify(await adapter.query("SELECT key, value FROM keyv ORDER BY key")),
+    rows: async () => JSON.stringify(rows.all()),
     version: async () => {
-      const [row] = (await adapter.query("PRAGMA data_version")) as { data_version: number }[];
+      const [row] = dataVersion.all() as { data_version: number }[];
       return row?.data_version ?? Number.NaN;
     },
-    close: () => adapter.close(),
+    close: async () => db.close(),
   };
 }
 

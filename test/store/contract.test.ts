@@ -170,7 +170,12 @@ describe.each(BACKENDS)("store contract: $kind", (backend) => {
         // another KvStore over the same layer stands for another process.
         let writes = 0;
         const counting = Object.create(kv, {
-          update: { value: (...args: Parameters<AtomicKv["update"]>) => (writes++, kv.update(...args)) },
+          update: {
+            value: (...args: Parameters<AtomicKv["update"]>) => {
+              writes++;
+              return kv.update(...args);
+            },
+          },
           close: { value: async () => {} },
         }) as AtomicKv;
         const one = new KvStore(counting);

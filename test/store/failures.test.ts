@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { connect, createServer, type Socket } from "node:net";
 import { join, resolve } from "node:path";
-import { KeyvSqlite } from "@keyv/sqlite";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_STORE_URL } from "../../core/config.js";
 import { StoreError, StoreUrlError } from "../../model/store.js";
+import { openSqliteFile } from "../../store/kv/sqlite-file.js";
 import { openKv, openStore, parseStoreUrl } from "../../store/open.js";
 import { freshNamespace, REDIS_URL, tempDir, withRedis } from "./fixtures.js";
 
@@ -127,13 +127,13 @@ describe("SQLite at start-up", () => {
     await mkdir(path);
     const error = await rejection(openStore(`sqlite://${path}`));
     expect(error).toBeInstanceOf(StoreError);
-    expect(String((error as StoreError).cause)).toMatch(/SQLITE_CANTOPEN/);
+    expect((error as StoreError).message).toMatch(/unable to open database file/);
   });
 
   it("fails with StoreError when the file is not a database", async () => {
     const error = await rejection(openStore(`sqlite://${resolve("package.json")}`));
     expect(error).toBeInstanceOf(StoreError);
-    expect(String((error as StoreError).cause)).toMatch(/SQLITE_NOTADB/);
+    expect((error as StoreError).message).toMatch(/file is not a database/);
   });
 });
 
@@ -142,9 +142,9 @@ describe("SQLite failing under a running store", () => {
     const path = join(dir.path, "dropped.sqlite");
     const kv = await openKv(`sqlite://${path}`, { namespace: freshNamespace() });
     await kv.set("k", 1);
-    const saboteur = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5000 });
-    await saboteur.query("DROP TABLE keyv");
-    await saboteur.close();
+    const saboteur = await openSqliteFile(path);
+    saboteur.exec("DROP TABLE keyv");
+    saboteur.close();
 
     const calls = [
       () => kv.get("k"),
