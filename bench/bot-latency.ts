@@ -5,13 +5,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { getRequestListener } from "@hono/node-server";
 import { Telegraf } from "telegraf";
 import { createTelegramBot } from "../bot/telegram.js";
-import { SECRET_HEADER, webhookRoutes } from "../bot/webhook.js";
+import { SECRET_HEADER, webhookHandler } from "../bot/webhook.js";
 import { createLogger } from "../core/log.js";
+import { createMetrics } from "../core/metrics.js";
 import { loadKnowledgeBase } from "../kb/load.js";
 import { openStore } from "../store/open.js";
+import { createWebServer } from "../web/server.js";
 import type {
   LatencyRun,
   LatencySamples,
@@ -24,7 +25,7 @@ import { timedStore } from "./store-timing.js";
 // Question to sendMessage on loopback: the bot (createTelegramBot, memory store, the shipped knowledge base,
 // its default rate limits) against a bare telegraf echo bot, measured the same way in the same run. Both
 // get each update as an HTTP webhook on 127.0.0.1, each through its own: the bot through the webhook it
-// serves in production (bot/webhook.ts), the echo bot through telegraf's webhookCallback. Each answers as
+// serves in production (bot/webhook.ts, on the web server of web/server.ts), the echo bot through telegraf's webhookCallback. Each answers as
 // it does in production: the bot's answer rides in the webhook's response (bot/delivery.ts, replyGate);
 // the echo bot's is its own sendMessage, since telegraf never puts sendMessage in a webhook reply (its
 // allowlist). The timing, on a thread of its own with the loopback Bot API server, ends when the reply
@@ -97,25 +98,31 @@ async function measure(
   const timing = timedStore(opened);
   const servers: Server[] = [];
   try {
+    const kb = loadKnowledgeBase();
+    const log = createLogger({ level: "silent" });
     const ours = createTelegramBot({
       token: TOKEN,
       apiRoot,
-      context: { kb: loadKnowledgeBase(), store: timing.store, defaultCountry: "CN" },
-      log: createLogger({ level: "silent" }),
+      context: { kb, store: timing.store, defaultCountry: "CN" },
+      log,
     });
     const echo = new Telegraf(TOKEN, { telegram: { apiRoot, webhookReply: false } });
     echo.on("text", (ctx) => ctx.reply(ctx.message.text));
 
-    const webhook = webhookRoutes({ secret: SECRET, deliver: ours.deliverByWebhook, accepting: () => true });
-    const hooks: Record<string, string> = {};
-    for (const [label, handler, path] of [
-      ["echo", echo.webhookCallback("/hook"), "/hook"],
-      ["isblocked", getRequestListener(webhook.fetch), "/"],
-    ] as const) {
-      const { server, url } = await listen(handler, path);
-      servers.push(server);
-      hooks[label] = url;
-    }
+    // The bot's webhook as `start` serves it: on the web server, ahead of its routes.
+    const web = createWebServer({ store: timing.store, kb, metrics: createMetrics(), log });
+    web.mountNode({
+      path: "/hook",
+      route: "webhook",
+      handler: webhookHandler({ secret: SECRET, deliver: ours.deliverByWebhook, accepting: () => true }),
+    });
+    servers.push(web.server);
+    const echoHook = await listen(echo.webhookCallback("/hook"), "/hook");
+    servers.push(echoHook.server);
+    const hooks: Record<string, string> = {
+      echo: echoHook.url,
+      isblocked: `http://127.0.0.1:${await web.listen(0, "127.0.0.1")}/hook`,
+    };
     const spec: LatencyRun = {
       hooks,
       headers: { [SECRET_HEADER]: SECRET },

@@ -16,8 +16,14 @@ import { IsblockedError } from "../core/errors.js";
  * fields left out.
  */
 export function botApiJson(parameters: unknown): string {
-  return JSON.stringify(parameters, (_key, value: unknown) => (value == null ? undefined : value));
+  const text = JSON.stringify(parameters);
+  // A replacer takes V8 off its fast path: a few times the cost for an answer's text and keyboard (npm run
+  // bench, bot latency). Without "null" anywhere in the text there is no null to leave out; undefined
+  // fields are left out by JSON.stringify itself.
+  return text.includes("null") ? JSON.stringify(parameters, withoutNull) : text;
 }
+
+const withoutNull = (_key: string, value: unknown) => (value == null ? undefined : value);
 
 /** Methods whose parameters never hold an InputFile. */
 const JSON_METHODS: ReadonlySet<string> = new Set([

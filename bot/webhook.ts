@@ -1,18 +1,20 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Context, Hono } from "hono";
 import type { Update } from "telegraf/types";
 import { type WebhookAnswer, webhookReplyBody } from "./delivery.js";
 
-// The Telegram webhook as a Hono app the composition root mounts on the web server (cli/start.ts), served
-// here rather than by telegraf's webhookCallback, which decodes the body chunk by chunk (a character split
-// across two TCP segments became U+FFFD), reads a body of any size, answers a wrong secret as "not found",
-// and whose debug output (DEBUG=telegraf:*) prints the secret of every refused request. In order: the
-// method, the secret (before a byte of the body is read), the body's size, then the body decoded as UTF-8
-// once, whole, and handed to the bot. The response comes once the update is handled, carrying the answer's
-// last call (bot/delivery.ts, replyGate): Telegram makes that call when it reads the response, which also
-// acknowledges the update, and delivers again what it did not see acknowledged. So a process killed at any
-// point shows that call once: not yet (the update comes again) or with the acknowledgement.
+// The Telegram webhook as a handler of node's own request and response, which the composition root mounts
+// on the web server ahead of its routes (cli/start.ts, web/server.ts `mountNode`): a Request and a
+// Response object built per update by Hono's node adapter cost about a twentieth of an answer (npm run
+// bench, bot latency). Served here rather than by telegraf's webhookCallback, which decodes the body chunk
+// by chunk (a character split across two TCP segments became U+FFFD), reads a body of any size, answers a
+// wrong secret as "not found", and whose debug output (DEBUG=telegraf:*) prints the secret of every refused
+// request. In order: the method, the secret (before a byte of the body is read), the body's size, then the
+// body decoded as UTF-8 once, whole, and handed to the bot. The response comes once the update is handled,
+// carrying the answer's last call (bot/delivery.ts, replyGate): Telegram makes that call when it reads the
+// response, which also acknowledges the update, and delivers again what it did not see acknowledged. So a
+// process killed at any point shows that call once: not yet (the update comes again) or with the
+// acknowledgement.
 
 /** The header Telegram sends the secret_token of setWebhook in. */
 export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
@@ -28,61 +30,59 @@ export interface WebhookOptions {
   accepting(): boolean;
 }
 
-/**
- * A refusal that leaves the body unread: the connection is closed rather than kept for another request,
- * so node does not read (and discard) the rest of the body first.
- */
-const refuse = (status: number, headers: Record<string, string> = {}) =>
-  new Response(null, { status, headers: { connection: "close", ...headers } });
+/** The webhook: a handler of every request to WEBHOOK_URL's path. It rejects only if `deliver` throws. */
+export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** Later, to this process or another replica, Telegram delivers the update again. */
 const AGAIN_LATER = { "retry-after": "5" };
 
-/** The webhook as a Hono app serving `/`: mount it at WEBHOOK_URL's path. */
-export function webhookRoutes(options: WebhookOptions): Hono {
-  // Compared as digests: equal lengths for timingSafeEqual, whatever length was sent.
-  const expected = digest(options.secret);
-  const app = new Hono();
-  app.all(
-    "/",
-    async (c, next) => {
-      if (c.req.method !== "POST") return refuse(405, { allow: "POST" });
-      const given = c.req.header(SECRET_HEADER);
-      if (given === undefined || !timingSafeEqual(digest(given), expected)) return refuse(403);
-      if (!options.accepting()) return refuse(503, AGAIN_LATER);
-      await next();
-    },
-    async (c) => {
-      // A declared length over the limit is refused before reading; a body without one is read up to it.
-      if (Number(c.req.header("content-length") ?? 0) > WEBHOOK_MAX_BODY_BYTES) return refuse(413);
-      const body = await readBody(c);
-      if (body === undefined) return refuse(413);
-      const update = parseUpdate(body);
-      if (update === undefined) return c.body(null, 400);
-      const answer = await options.deliver(update);
-      if (answer.delivery === "busy") return c.body(null, 503, AGAIN_LATER);
-      if (answer.reply === undefined) return c.body(null, 200);
-      whenWritten(c, answer.responded);
-      return c.body(webhookReplyBody(answer.reply), 200, { "content-type": "application/json" });
-    },
-  );
-  return app;
+export function webhookHandler(options: WebhookOptions): WebhookHandler {
+  const isSecret = secretMatcher(options.secret);
+  return async (req, res) => {
+    if (req.method !== "POST") return refuse(res, 405, { allow: "POST" });
+    const given = req.headers[SECRET_HEADER];
+    if (typeof given !== "string" || !isSecret(given)) return refuse(res, 403);
+    if (!options.accepting()) return refuse(res, 503, AGAIN_LATER);
+    // A declared length over the limit is refused before reading; a body without one is read up to it.
+    if (Number(req.headers["content-length"] ?? 0) > WEBHOOK_MAX_BODY_BYTES) return refuse(res, 413);
+    const body = await readBody(req);
+    if (body === undefined) return refuse(res, 413);
+    const update = parseUpdate(body);
+    if (update === undefined) return send(res, 400);
+    const answer = await options.deliver(update);
+    if (answer.delivery === "busy") return send(res, 503, AGAIN_LATER);
+    if (answer.reply === undefined) return send(res, 200);
+    whenWritten(res, answer.responded);
+    send(res, 200, { "content-type": "application/json" }, webhookReplyBody(answer.reply));
+  };
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string> = {},
+  body?: string,
+): void {
+  if (body === undefined) {
+    res.writeHead(status, { "content-length": "0", ...headers }).end();
+    return;
+  }
+  res.writeHead(status, { "content-length": String(Buffer.byteLength(body)), ...headers }).end(body);
 }
 
 /**
- * The body, at most WEBHOOK_MAX_BODY_BYTES of it (undefined past that). Read from node's own request where
- * the web server gives it (c.env.incoming): a web stream built over it costs as much as the rest of the
- * webhook's work does (npm run bench, bot latency). Anywhere else (app.request in tests), as a web body.
+ * A refusal that leaves the body unread: the connection is closed rather than kept for another request,
+ * so node does not read (and discard) the rest of the body first.
  */
-async function readBody(c: Context): Promise<Uint8Array | undefined> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming === undefined) {
-    const body = new Uint8Array(await c.req.arrayBuffer());
-    return body.length > WEBHOOK_MAX_BODY_BYTES ? undefined : body;
-  }
+function refuse(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  send(res, status, { connection: "close", ...headers });
+}
+
+/** The body, at most WEBHOOK_MAX_BODY_BYTES of it (undefined past that). */
+async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+  for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > WEBHOOK_MAX_BODY_BYTES) return undefined;
     chunks.push(chunk);
@@ -90,18 +90,10 @@ async function readBody(c: Context): Promise<Uint8Array | undefined> {
   return Buffer.concat(chunks, size);
 }
 
-/**
- * Calls `responded` once the response is handed to the connection (true) or the connection closed before
- * (false). Anywhere but node's server (app.request in tests), once the response is made.
- */
-function whenWritten(c: Context, responded: WebhookAnswer["responded"]): void {
+/** Calls `responded` once the response is handed to the connection (true) or the connection closed before (false). */
+function whenWritten(res: ServerResponse, responded: WebhookAnswer["responded"]): void {
   if (responded === undefined) return;
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  if (outgoing === undefined) {
-    setImmediate(() => void responded(true));
-    return;
-  }
-  if (outgoing.destroyed) {
+  if (res.destroyed) {
     void responded(false);
     return;
   }
@@ -111,8 +103,8 @@ function whenWritten(c: Context, responded: WebhookAnswer["responded"]): void {
     if (!told) void responded(written);
     told = true;
   };
-  outgoing.once("finish", () => tell(true));
-  outgoing.once("close", () => tell(outgoing.writableFinished));
+  res.once("finish", () => tell(true));
+  res.once("close", () => tell(res.writableFinished));
 }
 
 /** Strict: a body that is not UTF-8 is refused rather than read with U+FFFD in it. */
@@ -132,6 +124,26 @@ export function parseUpdate(body: Uint8Array): Update | undefined {
     : undefined;
 }
 
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
+/** Telegram's secret_token is 1 to 256 characters of A-Z, a-z, 0-9, _ and -. */
+const SECRET_ROOM = 256;
+
+/**
+ * Whether a header holds `secret`, in a time that tells neither how much of it matched nor how long it is:
+ * both are written into the same room of zeros, compared whole by timingSafeEqual, and only then are the
+ * lengths compared (a sha256 of each header did the same at a few times the cost).
+ */
+function secretMatcher(secret: string): (given: string) => boolean {
+  if (Buffer.byteLength(secret) > SECRET_ROOM) {
+    throw new RangeError(`a webhook secret is at most ${SECRET_ROOM} bytes`);
+  }
+  const expected = Buffer.alloc(SECRET_ROOM);
+  const expectedLength = expected.write(secret);
+  const room = Buffer.alloc(SECRET_ROOM);
+  return (given) => {
+    if (given.length > SECRET_ROOM) return false;
+    room.fill(0);
+    const length = room.write(given);
+    const same = timingSafeEqual(room, expected);
+    return same && length === expectedLength && Buffer.byteLength(given) === length;
+  };
 }

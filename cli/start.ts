@@ -213,7 +213,7 @@ export async function runStart(_io: Io): Promise<number> {
     const webhook = config.webhookUrl ? new URL(config.webhookUrl) : undefined;
     if (webhook && config.webhookSecret) {
       const secret = config.webhookSecret;
-      const { webhookRoutes } = await import("../bot/webhook.js");
+      const { webhookHandler } = await import("../bot/webhook.js");
       const derived = secret === webhookSecretOf(config.botToken);
       // Served by the web server on WEB_PORT rather than by telegraf, so one port carries both, and the
       // bot reads and checks each request itself (bot/webhook.ts).
@@ -228,12 +228,16 @@ export async function runStart(_io: Io): Promise<number> {
           // Told once, never shown: whoever set WEBHOOK_URL alone learns that the webhook is guarded anyway.
           if (derived)
             log.info("webhook secret derived from the bot token and registered (WEBHOOK_SECRET unset)");
-          web.mount({
+          web.mountNode({
             path: webhook.pathname,
             route: "webhook",
             // Once stopping, an update is refused with 503 rather than started: Telegram sends it again
             // later, to this process restarted or to another replica.
-            app: webhookRoutes({ secret, deliver: telegramBot.deliverByWebhook, accepting: () => !stopping }),
+            handler: webhookHandler({
+              secret,
+              deliver: telegramBot.deliverByWebhook,
+              accepting: () => !stopping,
+            }),
           });
           connected();
           return stopped;

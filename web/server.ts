@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
@@ -34,6 +34,19 @@ export interface WebMount<E extends Env = Env> {
   route: string;
 }
 
+/**
+ * A handler of node's own request and response, served ahead of every route: nothing of Hono is built for
+ * its requests. For the one path where that cost shows (the Telegram webhook, answered while a person waits).
+ */
+export interface WebNodeMount {
+  /** The path it serves, exactly (a query string aside). */
+  path: string;
+  /** Writes the response; a rejection is logged and answered 500 like a route's error. */
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** The `route` label of its requests in isblocked_http_requests_total. */
+  route: string;
+}
+
 export interface WebServerOptions {
   store: Store;
   kb: KnowledgeBase;
@@ -52,8 +65,10 @@ export interface WebServer {
   listen(port: number, host?: string): Promise<number>;
   /** Stops accepting and closes open connections. */
   close(): Promise<void>;
-  /** Serves another app on this port, before or after `listen`: the webhook once the bot exists. */
+  /** Serves another app on this port, before or after `listen`: ingest's endpoint. */
   mount<E extends Env>(mount: WebMount<E>): void;
+  /** Serves a node handler on this port, before or after `listen`: the webhook once the bot exists. */
+  mountNode(mount: WebNodeMount): void;
 }
 
 const UNREADABLE_URL = { error: "invalid_parameter", message: "the request URL cannot be read" } as const;
@@ -150,7 +165,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     app.route(path, mounted);
   };
 
-  const listener = getRequestListener(app.fetch, {
+  const honoListener = getRequestListener(app.fetch, {
     // An HTTP/1.0 request may come without a Host header; it is still ours.
     hostname: "localhost",
     // What Hono never sees: a request whose URL or Host cannot be read.
@@ -164,6 +179,32 @@ export function createWebServer(options: WebServerOptions): WebServer {
       return apiError(500, { error: "internal_error", message: "the request could not be answered" });
     },
   });
+  const nodeMounts = new Map<string, WebNodeMount>();
+  const serveNode = (mounted: WebNodeMount, req: IncomingMessage, res: ServerResponse) => {
+    // Counted once the response is written or the connection is gone, whichever comes first.
+    let counted = false;
+    const countOnce = () => {
+      if (!counted) count(mounted.route, res.statusCode);
+      counted = true;
+    };
+    res.once("finish", countOnce).once("close", countOnce);
+    mounted.handler(req, res).catch((error: unknown) => {
+      log.error("web request failed", { route: mounted.route, path: mounted.path, error });
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const failed = apiError(500, { error: "internal_error", message: "the request could not be answered" });
+      void failed.text().then((body) => {
+        res.writeHead(failed.status, Object.fromEntries(failed.headers)).end(body);
+      });
+    });
+  };
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const mounted = nodeMounts.size > 0 ? nodeMounts.get(pathOf(req.url)) : undefined;
+    if (mounted) serveNode(mounted, req, res);
+    else void honoListener(req, res);
+  };
   // A slow client holds a socket for at most this long; the pages and the webhook answer far sooner.
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, listener);
 
@@ -171,6 +212,9 @@ export function createWebServer(options: WebServerOptions): WebServer {
     app,
     server,
     mount,
+    mountNode(mounted) {
+      nodeMounts.set(mounted.path, mounted);
+    },
     listen(port, host) {
       return new Promise((resolve, reject) => {
         const onError = (error: Error) => reject(error);
@@ -191,4 +235,11 @@ export function createWebServer(options: WebServerOptions): WebServer {
       });
     },
   };
+}
+
+/** The path of a request's URL, without its query string. */
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return "";
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
 }

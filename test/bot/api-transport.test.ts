@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Telegram, TelegramError } from "telegraf";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BotApiError, BotApiTransport } from "../../bot/api-transport.js";
+import { BotApiError, BotApiTransport, botApiJson } from "../../bot/api-transport.js";
 import { startBotApiServer } from "../support/bot-api-server.js";
 
 // The bot's JSON transport against a raw loopback HTTP server that records each request as it arrived and
@@ -54,6 +54,23 @@ function client(options: Partial<Telegram["options"]> = {}): Telegram {
   const telegram = new Telegram(TOKEN, { apiRoot: root, ...options });
   return new BotApiTransport(telegram).attach(telegram);
 }
+
+describe("botApiJson", () => {
+  const withReplacer = (value: unknown) =>
+    JSON.stringify(value, (_k, v: unknown) => (v == null ? undefined : v));
+
+  it("writes what telegraf writes: null and undefined fields left out, at any depth", () => {
+    const payloads: unknown[] = [
+      { chat_id: 1, text: "plain", reply_markup: undefined },
+      { chat_id: 1, text: "null is a word here", entities: [] },
+      { chat_id: 1, text: "x", message_thread_id: null },
+      { chat_id: 1, reply_markup: { inline_keyboard: [[{ text: "a", url: null, callback_data: "b" }]] } },
+      { chat_id: 1, list: [1, null, undefined, "null"] },
+    ];
+    for (const payload of payloads) expect(botApiJson(payload)).toBe(withReplacer(payload));
+    expect(botApiJson({ chat_id: 1, text: "x", message_thread_id: null })).toBe('{"chat_id":1,"text":"x"}');
+  });
+});
 
 describe("BotApiTransport", () => {
   it("posts JSON to the URL telegraf would, without null or undefined fields", async () => {

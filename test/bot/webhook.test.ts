@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import type { Update } from "telegraf/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { WebhookAnswer } from "../../bot/delivery.js";
-import { SECRET_HEADER, WEBHOOK_MAX_BODY_BYTES, webhookRoutes } from "../../bot/webhook.js";
+import { SECRET_HEADER, WEBHOOK_MAX_BODY_BYTES, webhookHandler } from "../../bot/webhook.js";
 import { createLogger } from "../../core/log.js";
 import { createMetrics } from "../../core/metrics.js";
 import type { Store } from "../../model/store.js";
@@ -36,10 +36,10 @@ describe("the webhook", () => {
       metrics: createMetrics(),
       log: createLogger({ level: "silent" }),
     });
-    web.mount({
+    web.mountNode({
       path: PATH,
       route: "webhook",
-      app: webhookRoutes({
+      handler: webhookHandler({
         secret: SECRET,
         deliver: async (update) => {
           delivered.push(update);

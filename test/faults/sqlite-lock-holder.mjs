@@ -4,19 +4,16 @@
 //   node sqlite-lock-holder.mjs <path>
 //     BEGIN EXCLUSIVE on the file, prints "locked", holds the lock until a line arrives on stdin, then
 //     rolls back (it wrote nothing), prints "released" and exits.
-import { createRequire } from "node:module";
 
-// sqlite3 is @keyv/sqlite's driver: the same library the store uses, loaded from the project.
-const sqlite3 = createRequire(import.meta.url)("sqlite3");
+// The store's own way of opening a file (the compiled store, as the bot under test runs it): same driver.
+const { openSqliteFile } = await import(new URL("../../dist/store/kv/sqlite-file.js", import.meta.url).href);
 const [path] = process.argv.slice(2);
-const db = new sqlite3.Database(path);
-const run = (sql) =>
-  new Promise((resolve, reject) => db.run(sql, (error) => (error ? reject(error) : resolve())));
+const db = await openSqliteFile(path);
 
-await run("BEGIN EXCLUSIVE");
+db.exec("BEGIN EXCLUSIVE");
 process.stdout.write("locked\n");
 await new Promise((resolve) => process.stdin.once("data", resolve));
-await run("ROLLBACK");
-await new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve())));
+db.exec("ROLLBACK");
+db.close();
 process.stdout.write("released\n");
 process.exit(0);

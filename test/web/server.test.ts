@@ -320,6 +320,41 @@ describe("mounts: the Telegram webhook on the same port", () => {
     const text = await (await fetch(`${running.base}/metrics`)).text();
     expect(text).toContain('isblocked_http_requests_total{route="boom",code="500"} 2');
   });
+
+  it("a node mount takes exactly its path, ahead of every route, counted under its name", async () => {
+    running = await startSeededServer(miniKb(), []);
+    const seen: string[] = [];
+    running.server.mountNode({
+      path: "/hook",
+      route: "hook",
+      handler: async (req, res) => {
+        seen.push(`${req.method} ${req.url}`);
+        res.writeHead(202, { "content-length": "2" }).end("ok");
+      },
+    });
+    running.server.mountNode({
+      path: "/hook-fails",
+      route: "hook_fails",
+      handler: async () => {
+        throw new Error("boom");
+      },
+    });
+    const hook = await fetch(`${running.base}/hook?x=1`, { method: "POST" });
+    expect([hook.status, await hook.text()]).toEqual([202, "ok"]);
+    // Not under it, nor a page's path with its name in it: those are the site's.
+    expect((await fetch(`${running.base}/hook/more`, { method: "POST" })).status).toBe(404);
+    expect((await fetch(`${running.base}/healthz`)).status).toBe(200);
+    expect(seen).toEqual(["POST /hook?x=1"]);
+    const failed = await fetch(`${running.base}/hook-fails`, { method: "POST" });
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({
+      error: "internal_error",
+      message: "the request could not be answered",
+    });
+    const text = await (await fetch(`${running.base}/metrics`)).text();
+    expect(text).toContain('isblocked_http_requests_total{route="hook",code="202"} 1');
+    expect(text).toContain('isblocked_http_requests_total{route="hook_fails",code="500"} 1');
+  });
 });
 
 /** One raw HTTP/1.x exchange: what fetch would never send. */
