@@ -24,6 +24,11 @@ export interface LatencyRun {
   /** Rounds measured, after `warmup` rounds that are not. */
   rounds: number;
   warmup: number;
+  /**
+   * Each round's question made its own by a trailing " #<round>", which the parser reads past: no answer
+   * is then given again (bot/ask.ts keeps the answers of the last second per question).
+   */
+  distinct?: boolean;
 }
 
 /** Milliseconds from posting the update to the reply's arrival, per bot, in round order. */
@@ -82,8 +87,9 @@ async function run(spec: LatencyRun): Promise<LatencySamples> {
   const samples: LatencySamples = Object.fromEntries(labels.map((l) => [l, []]));
   let chatId = 1_000_000;
   for (let round = 0; round < spec.warmup + spec.rounds; round++) {
-    const question = spec.questions[round % spec.questions.length];
-    if (question === undefined) throw new Error("no questions");
+    const asked = spec.questions[round % spec.questions.length];
+    if (asked === undefined) throw new Error("no questions");
+    const question = spec.distinct ? { ...asked, text: `${asked.text} #${round}` } : asked;
     // Bots take turns going first, so neither always meets a warmer loopback.
     const order = round % 2 === 0 ? labels : [...labels].reverse();
     for (const label of order) {

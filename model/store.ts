@@ -67,6 +67,13 @@ export interface StatusStore {
   appendTimeline(target: Target, entry: TimelineEntry): Promise<void>;
   /** Oldest first. */
   getTimeline(target: Target): Promise<TimelineEntry[]>;
+
+  /**
+   * A number that stays the same while no status, report or chat setting changes on the store, written by
+   * this process or another (store/status-cache.ts); absent, or undefined, where the store cannot tell.
+   * What was built from reads made under one number is as fresh as new reads while it holds.
+   */
+  changeGeneration?(): Promise<number | undefined>;
 }
 
 /** Who follows what, and each chat's settings. */

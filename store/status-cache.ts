@@ -108,6 +108,10 @@ export class CachedKvStore extends KvStore {
     return this.afterWrite(() => super.addReport(reporter, target, atMs));
   }
 
+  async changeGeneration(): Promise<number> {
+    return this.markNow();
+  }
+
   override async close(): Promise<void> {
     try {
       await super.close();

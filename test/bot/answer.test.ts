@@ -1,24 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ask, askJson } from "../../bot/ask.js";
 import { parseQuestion } from "../../bot/parse.js";
-import type { ServiceStatus } from "../../model/status.js";
 import { buildAnswer } from "../../pipeline/answer.js";
 import { openStore } from "../../store/open.js";
-import { miniKb } from "../helpers.js";
+import { measuredInChina, miniKb } from "../helpers.js";
 
 const kb = miniKb();
 
-const measured = (service: string, status: ServiceStatus["status"]): ServiceStatus => ({
-  service,
-  country: "CN",
-  status,
-  mechanism: status === "accessible" ? null : "tls",
-  since: "2026-11-20T08:00:00.000Z",
-  checkedAt: "2026-11-21T10:00:00.000Z",
-  features: [{ feature: "text", status: status === "accessible" ? "ok" : "blocked", mechanism: null }],
-  regions: [],
-  confidence: 1,
-});
+const measured = measuredInChina;
 
 async function context() {
   const store = await openStore("memory:");

@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseQuestion } from "../../bot/parse.js";
-import type { ServiceStatus } from "../../model/status.js";
 import type { Store } from "../../model/store.js";
 import { buildAnswer } from "../../pipeline/answer.js";
 import { openStore } from "../../store/open.js";
-import { miniKb } from "../helpers.js";
+import { measuredInChina, miniKb } from "../helpers.js";
 import { type Backend, freshNamespace, redisBackend, sqliteBackend } from "./fixtures.js";
 
 // Issue 18's check at the level people see it: two replicas on one store (a SQLite file, a Redis), each
@@ -17,19 +16,7 @@ if (BACKENDS.some((b) => b.skipReason)) console.log("REDIS_URL unset: Redis repl
 const kb = miniKb();
 const NOW = Date.parse("2026-11-21T10:05:00.000Z");
 
-function measured(service: string, status: ServiceStatus["status"]): ServiceStatus {
-  return {
-    service,
-    country: "CN",
-    status,
-    mechanism: status === "accessible" ? null : "tls",
-    since: "2026-11-20T08:00:00.000Z",
-    checkedAt: "2026-11-21T10:00:00.000Z",
-    features: [{ feature: "text", status: status === "accessible" ? "ok" : "blocked", mechanism: null }],
-    regions: [],
-    confidence: 1,
-  };
-}
+const measured = measuredInChina;
 
 describe.each(BACKENDS)("two replicas answering: $kind", (backend) => {
   describe.skipIf(backend.skipReason !== undefined)(backend.skipReason ?? "on one real backend", () => {
