@@ -114,7 +114,14 @@ const env = z.object({
     )
     .optional(),
   TELEGRAM_API_ROOT: httpUrl.optional(),
-  WEBHOOK_URL: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+  WEBHOOK_URL: z
+    .url({ protocol: /^https$/, error: "must be an https:// URL" })
+    // The webhook takes every request to its path ahead of the site (web/server.ts, mountNode): at the
+    // root it would hide the status board.
+    .refine((url) => new URL(url).pathname !== "/", {
+      error: "needs a path of its own (e.g. https://bot.example.org/tg/hook): the status board serves /",
+    })
+    .optional(),
   WEBHOOK_SECRET: z
     .string()
     .regex(

@@ -99,6 +99,7 @@ describe("loadConfig", () => {
     [{ OONI_RATE: "lots" }, "OONI_RATE"],
     [{ WEBHOOK_URL: "http://insecure.example/hook", BOT_TOKEN: TOKEN }, "WEBHOOK_URL"],
     [{ WEBHOOK_URL: "https://bot.example.org/hook" }, "WEBHOOK_URL"],
+    [{ WEBHOOK_URL: "https://bot.example.org/", BOT_TOKEN: TOKEN }, "WEBHOOK_URL"],
     [{ WEBHOOK_SECRET: "abc" }, "WEBHOOK_SECRET"],
     [{ WEBHOOK_SECRET: "x".repeat(MIN_WEBHOOK_SECRET_LENGTH - 1) }, "WEBHOOK_SECRET"],
     [{ WEBHOOK_SECRET: `${"x".repeat(20)}!` }, "WEBHOOK_SECRET"],
