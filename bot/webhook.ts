@@ -90,7 +90,10 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
   return Buffer.concat(chunks, size);
 }
 
-/** Calls `responded` once the response is handed to the connection (true) or the connection closed before (false). */
+/**
+ * Calls `responded` once the response is handed to the connection (true) or the connection closed before
+ * (false).
+ */
 function whenWritten(res: ServerResponse, responded: WebhookAnswer["responded"]): void {
   if (responded === undefined) return;
   if (res.destroyed) {

@@ -46,8 +46,9 @@ const writeAt = promisify(write);
 /**
  * A small file beside a SQLite database, which every process on the database writes after its writes: a
  * read of it is one system call (about a microsecond), a few times cheaper than a statement on the
- * database, and it is made by every answer. Written in place, never truncated, so a reader sees the old token or a new one.
- * Part of the database like its -wal and -shm files: deleting it under running processes hides their marks.
+ * database, and every answer makes one. Written in place, never truncated, so a reader sees the old token
+ * or a new one. Part of the database like its -wal and -shm files: deleting it under running processes
+ * hides their marks.
  */
 export function fileMark(path: string): ChangeMark {
   let fd: number;

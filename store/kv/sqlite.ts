@@ -73,10 +73,6 @@ class SqliteTable {
     return keys.map((key) => byKey.get(key));
   }
 
-  has(key: string): boolean {
-    return this.get(key) !== undefined;
-  }
-
   set(key: string, value: string): boolean {
     this.upsert.run(key, value);
     return true;
